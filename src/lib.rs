@@ -3,4 +3,5 @@
 pub mod data;
 pub mod diagnostic;
 pub mod source;
+pub mod syntax;
 pub mod units;
