@@ -1,5 +1,6 @@
 //! plancheck: checks submitted annual statistics against a development plan's targets.
 
+pub mod check;
 pub mod data;
 pub mod diagnostic;
 pub mod source;

@@ -1,0 +1,54 @@
+//! Stage 2: names, units and years, checked before any data is read.
+//!
+//! Like the parser, the checker reports every problem it finds, and returns a
+//! rule set only when there are none that are errors.
+
+pub mod model;
+mod resolve;
+
+use crate::diagnostic::Problem;
+use crate::source::FileId;
+use crate::syntax::ast::RuleFile;
+
+pub use model::RuleSet;
+
+/// Checks parsed rule files as one rule set.
+pub fn check(files: &[(FileId, RuleFile)]) -> (Option<RuleSet>, Vec<Problem>) {
+    resolve::Resolver::default().run(files)
+}
+
+impl RuleSet {
+    /// What the data readers need to know: units to convert to, tables and columns.
+    pub fn schema(&self) -> crate::data::Schema {
+        crate::data::Schema {
+            indicators: self
+                .indicators
+                .values()
+                .map(|i| {
+                    (
+                        i.id.clone(),
+                        crate::data::IndicatorSpec {
+                            unit: i.unit.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            tables: self
+                .tables
+                .values()
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        crate::data::TableSpec {
+                            columns: t.columns.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&model::RuleDef> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
