@@ -3,6 +3,9 @@
 pub mod check;
 pub mod data;
 pub mod diagnostic;
+pub mod eval;
+pub mod report;
+pub mod session;
 pub mod source;
 pub mod syntax;
 pub mod units;

@@ -1,0 +1,308 @@
+//! Stage 4: deciding each rule for each entity and year.
+//!
+//! Every number here is an exact decimal. A value that is absent or reported
+//! empty makes the outcome `missing`, never a pass or a fail.
+
+mod describe;
+mod progress;
+pub mod value;
+
+use crate::check::RuleSet;
+use crate::check::model::{Expr, ExprKind, Instance, RuleDef, Schedule};
+use crate::data::Submission;
+use crate::diagnostic::Severity;
+use crate::source::{Sources, Span};
+use crate::syntax::ast::{Attribute, CmpOp};
+use rust_decimal::Decimal;
+use value::{Ctx, Gap, TableIndex, Unknown, V, Val};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Missing,
+    OnTrack,
+    AtRisk,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Pass,
+        Outcome::Fail,
+        Outcome::Missing,
+        Outcome::OnTrack,
+        Outcome::AtRisk,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Missing => "missing",
+            Outcome::OnTrack => "on_track",
+            Outcome::AtRisk => "at_risk",
+        }
+    }
+
+    /// Whether a finding with this outcome can fail a run: a target not shown to be met.
+    pub fn is_problem(self) -> bool {
+        matches!(self, Outcome::Fail | Outcome::Missing | Outcome::AtRisk)
+    }
+}
+
+/// Progress toward a deadline that lies after the submission's last year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub base_year: i32,
+    pub base: Decimal,
+    pub target: Decimal,
+    pub deadline: i32,
+    /// The straight path's value at the finding's year (for a cumulative target, its share of the total).
+    pub path: Decimal,
+    /// The value minus the path: positive is ahead for a target that wants more.
+    pub off_path: Decimal,
+    /// The yearly amount still needed on average to reach the target.
+    pub needed_per_year: Option<Decimal>,
+    /// The yearly growth rate (in %) that would still reach the target.
+    pub needed_growth: Option<Decimal>,
+    /// For a cumulative target: years reported and years in the span.
+    pub share: Option<(i32, i32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub entity: String,
+    pub year: i32,
+    /// The indicator bound by `each x in [...]`, which also orders findings.
+    pub bound: Option<String>,
+    pub outcome: Outcome,
+    pub severity: Severity,
+    pub attribute: Attribute,
+    pub article: Option<u32>,
+    pub indicator: Option<String>,
+    pub actual: Option<String>,
+    pub expected: Option<String>,
+    pub message: String,
+    /// The shortfall or the way to fix it, for people.
+    pub help: Option<String>,
+    /// The value that decided the outcome, or the empty cell behind a gap.
+    pub data: Option<Span>,
+    /// The rule's check.
+    pub rule_span: Span,
+    pub progress: Option<Progress>,
+    pub gaps: Vec<Gap>,
+}
+
+/// Decides every rule for every entity named, findings sorted by (rule, entity, year).
+pub fn evaluate(
+    rules: &RuleSet,
+    data: &Submission,
+    sources: &Sources,
+    entities: &[String],
+) -> Vec<Finding> {
+    let tables = TableIndex::new(data);
+    let mut findings = Vec::new();
+    for entity in entities {
+        let horizon = data.horizon(entity);
+        for rule in &rules.rules {
+            for instance in &rule.instances {
+                let judge = Judge {
+                    rules,
+                    rule,
+                    instance,
+                    sources,
+                    ctx: Ctx {
+                        data,
+                        tables: &tables,
+                        subject: entity,
+                        year: 0,
+                        row: None,
+                    },
+                };
+                findings.extend(judge.all(horizon));
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.rule, &a.entity, a.year, &a.bound).cmp(&(&b.rule, &b.entity, b.year, &b.bound))
+    });
+    findings
+}
+
+struct Judge<'a> {
+    rules: &'a RuleSet,
+    rule: &'a RuleDef,
+    instance: &'a Instance,
+    sources: &'a Sources,
+    ctx: Ctx<'a>,
+}
+
+impl Judge<'_> {
+    fn all(&self, horizon: Option<i32>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        match self.rule.schedule {
+            Schedule::By(deadline) => match horizon {
+                Some(last) if last < deadline => out.push(progress::judge(self, deadline, last)),
+                _ => out.push(self.decide(deadline)),
+            },
+            Schedule::Each(from, to) => {
+                // Years after the submission's last one are not due yet; with no data at all, every year is.
+                let last = horizon.map_or(to, |h| h.min(to));
+                out.extend((from..=last).map(|year| self.decide(year)));
+            }
+        }
+        if self.rule.quality {
+            out.retain(|f| f.outcome == Outcome::Fail);
+        }
+        out
+    }
+
+    fn finding(&self, year: i32, outcome: Outcome, message: String) -> Finding {
+        Finding {
+            rule: self.rule.id.clone(),
+            entity: self.ctx.subject.to_string(),
+            year,
+            bound: self.instance.bound.clone(),
+            outcome,
+            severity: self.rule.severity,
+            attribute: self.rule.attribute,
+            article: self.rule.article,
+            indicator: self.instance.indicator.clone(),
+            actual: None,
+            expected: None,
+            message,
+            help: None,
+            data: None,
+            rule_span: self.rule.span,
+            progress: None,
+            gaps: Vec::new(),
+        }
+    }
+
+    fn unknown(&self, year: i32, unknown: Unknown) -> Finding {
+        match unknown {
+            Unknown::Missing(gaps) => {
+                let mut f = self.finding(year, Outcome::Missing, describe::gaps(self.rules, &gaps));
+                f.data = gaps.iter().find_map(|g| g.span);
+                f.help = Some(describe::gaps_help(&gaps));
+                f.gaps = gaps;
+                f
+            }
+            Unknown::Undefined(reason) => {
+                let mut f = self.finding(
+                    year,
+                    Outcome::Missing,
+                    format!("cannot decide for {year}: {reason}"),
+                );
+                f.help = Some("check the values this rule reads for that year".to_string());
+                f
+            }
+        }
+    }
+
+    /// Pass, fail or missing at one year.
+    fn decide(&self, year: i32) -> Finding {
+        let ctx = self.ctx.at(year);
+        let check = &self.instance.check;
+        if let ExprKind::Compare {
+            op,
+            lhs,
+            rhs,
+            tolerance,
+        } = &check.kind
+        {
+            return self.decide_comparison(&ctx, year, *op, lhs, rhs, tolerance.as_deref());
+        }
+        match ctx.eval(check) {
+            Err(unknown) => self.unknown(year, unknown),
+            Ok(Val { v, span }) => {
+                let holds = v == V::Bool(true);
+                let outcome = if holds { Outcome::Pass } else { Outcome::Fail };
+                let text = self.sources.slice(check.span).to_string();
+                let subject = describe::subject(self.rules, self.instance, year);
+                let mut f = self.finding(
+                    year,
+                    outcome,
+                    if holds {
+                        format!("{subject} meets `{text}`")
+                    } else {
+                        format!("{subject} does not meet `{text}`")
+                    },
+                );
+                f.expected = Some(text);
+                f.data = span;
+                if let Some(indicator) = &self.instance.indicator {
+                    if let Ok(Val { v, .. }) = ctx.lookup(ctx.subject, indicator, year) {
+                        f.actual = Some(describe::raw(v));
+                    }
+                }
+                f
+            }
+        }
+    }
+
+    fn decide_comparison(
+        &self,
+        ctx: &Ctx,
+        year: i32,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        tolerance: Option<&Expr>,
+    ) -> Finding {
+        let l = ctx.eval(lhs);
+        let r = ctx.eval(rhs);
+        let t = tolerance.map(|t| ctx.number(t));
+        let (l, r, t) = match (l, r, t) {
+            (Ok(l), Ok(r), None) => (l, r, None),
+            (Ok(l), Ok(r), Some(Ok((t, _)))) => (l, r, Some(t)),
+            (l, r, t) => {
+                let errors = [l.err(), r.err(), t.and_then(|t| t.err())];
+                let unknown = errors
+                    .iter()
+                    .flatten()
+                    .find(|e| matches!(e, Unknown::Undefined(_)))
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        let mut gaps: Vec<Gap> = errors
+                            .into_iter()
+                            .flatten()
+                            .flat_map(|e| match e {
+                                Unknown::Missing(g) => g,
+                                Unknown::Undefined(_) => Vec::new(),
+                            })
+                            .collect();
+                        gaps.sort();
+                        gaps.dedup();
+                        Unknown::Missing(gaps)
+                    });
+                return self.unknown(year, unknown);
+            }
+        };
+        let holds = value::compare(op, l.v, r.v, t);
+        let mut f = self.finding(
+            year,
+            if holds { Outcome::Pass } else { Outcome::Fail },
+            String::new(),
+        );
+        let words = describe::Comparison {
+            rules: self.rules,
+            sources: self.sources,
+            lhs,
+            rhs,
+            op,
+            tolerance: t,
+            year,
+        };
+        f.actual = Some(describe::raw(l.v));
+        f.expected = Some(words.expected(r.v));
+        f.message = words.message(l.v, r.v, holds);
+        if !holds {
+            f.help = words.shortfall(l.v, r.v);
+        }
+        f.data = l.span.or(r.span);
+        f
+    }
+}

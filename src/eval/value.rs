@@ -1,0 +1,477 @@
+//! Evaluating one checked expression for one entity and year, in exact decimals.
+
+use crate::check::model::*;
+use crate::data::{Record, Submission, Value};
+use crate::source::Span;
+use crate::syntax::ast::{BinOp, CmpOp, LogicOp};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A value the check needed and did not get.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Gap {
+    pub entity: String,
+    /// An indicator id, or a table name.
+    pub what: String,
+    pub year: i32,
+    /// The empty cell, when the value was reported as missing rather than left out.
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unknown {
+    Missing(Vec<Gap>),
+    /// The data is there but the arithmetic has no answer (a division by zero).
+    Undefined(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V {
+    Num(Decimal),
+    Bool(bool),
+}
+
+/// A value and the cell that decided it, if one did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Val {
+    pub v: V,
+    pub span: Option<Span>,
+}
+
+pub type Res = Result<Val, Unknown>;
+
+/// The rows of each record table, by entity and year, built once per run.
+#[derive(Default)]
+pub struct TableIndex<'a> {
+    /// table → entity → year → rows
+    rows: BTreeMap<&'a str, BTreeMap<&'a str, BTreeMap<i32, Vec<&'a Record>>>>,
+}
+
+impl<'a> TableIndex<'a> {
+    pub fn new(data: &'a Submission) -> TableIndex<'a> {
+        let mut rows: BTreeMap<&str, BTreeMap<&str, BTreeMap<i32, Vec<&Record>>>> = BTreeMap::new();
+        for (name, table) in &data.tables {
+            let by_entity = rows.entry(name.as_str()).or_default();
+            for record in &table.records {
+                by_entity
+                    .entry(record.entity.as_str())
+                    .or_default()
+                    .entry(record.year)
+                    .or_default()
+                    .push(record);
+            }
+        }
+        TableIndex { rows }
+    }
+
+    fn rows(&self, table: &str, entity: &str, year: i32) -> Option<&Vec<&'a Record>> {
+        self.rows.get(table)?.get(entity)?.get(&year)
+    }
+}
+
+pub struct Ctx<'a> {
+    pub data: &'a Submission,
+    pub tables: &'a TableIndex<'a>,
+    pub subject: &'a str,
+    pub year: i32,
+    pub row: Option<&'a Record>,
+}
+
+fn num(value: Decimal, span: Option<Span>) -> Res {
+    Ok(Val {
+        v: V::Num(value),
+        span,
+    })
+}
+
+fn boolean(value: bool, span: Option<Span>) -> Res {
+    Ok(Val {
+        v: V::Bool(value),
+        span,
+    })
+}
+
+fn overflow() -> Unknown {
+    Unknown::Undefined("the result is beyond the range of exact decimals".to_string())
+}
+
+impl<'a> Ctx<'a> {
+    pub fn at(&self, year: i32) -> Ctx<'a> {
+        Ctx { year, ..*self }
+    }
+
+    fn entity<'e>(&'e self, entity: &'e EntityRef) -> &'e str {
+        match entity {
+            EntityRef::Subject => self.subject,
+            EntityRef::Named(name) => name,
+        }
+    }
+
+    /// One reported value; absent and empty cells are both gaps.
+    pub fn lookup(&self, entity: &str, indicator: &str, year: i32) -> Res {
+        let gap = |span| {
+            Unknown::Missing(vec![Gap {
+                entity: entity.to_string(),
+                what: indicator.to_string(),
+                year,
+                span,
+            }])
+        };
+        match self.data.value(entity, year, indicator) {
+            None => Err(gap(None)),
+            Some(cell) => match &cell.value {
+                Value::Number(n) => num(*n, Some(cell.span)),
+                Value::Flag(b) => boolean(*b, Some(cell.span)),
+                Value::Empty | Value::Text(_) => Err(gap(Some(cell.span))),
+            },
+        }
+    }
+
+    pub fn number(&self, e: &Expr) -> Result<(Decimal, Option<Span>), Unknown> {
+        match self.eval(e)? {
+            Val { v: V::Num(n), span } => Ok((n, span)),
+            // The checker lets only numbers reach here.
+            Val { v: V::Bool(_), .. } => Err(Unknown::Undefined("expected a number".to_string())),
+        }
+    }
+
+    fn truth(&self, e: &Expr) -> Result<(bool, Option<Span>), Unknown> {
+        match self.eval(e)? {
+            Val {
+                v: V::Bool(b),
+                span,
+            } => Ok((b, span)),
+            Val { v: V::Num(_), .. } => Err(Unknown::Undefined("expected a condition".to_string())),
+        }
+    }
+
+    pub fn eval(&self, e: &Expr) -> Res {
+        match &e.kind {
+            ExprKind::Number(n) => num(*n, None),
+            ExprKind::Bool(b) => boolean(*b, None),
+            ExprKind::Value {
+                entity,
+                indicator,
+                year,
+            } => self.lookup(self.entity(entity), indicator, year.resolve(self.year)),
+            ExprKind::Series {
+                function,
+                entity,
+                indicator,
+                from,
+                to,
+            } => self.series(
+                *function,
+                self.entity(entity),
+                indicator,
+                from.resolve(self.year),
+                to.resolve(self.year),
+            ),
+            ExprKind::Growth {
+                entity,
+                indicator,
+                year,
+            } => {
+                let entity = self.entity(entity);
+                let year = year.resolve(self.year);
+                let now = self.lookup(entity, indicator, year);
+                let before = self.lookup(entity, indicator, year - 1);
+                let ((now, span), before) = match (now, before) {
+                    (Ok(Val { v: V::Num(a), span }), Ok(Val { v: V::Num(b), .. })) => {
+                        ((a, span), b)
+                    }
+                    (a, b) => return Err(merge_gaps([a.err(), b.err()])),
+                };
+                if before.is_zero() {
+                    return Err(Unknown::Undefined(format!(
+                        "`{indicator}` was 0 in {}, so its growth is undefined",
+                        year - 1
+                    )));
+                }
+                let ratio = now.checked_div(before).ok_or_else(overflow)?;
+                num(
+                    ((ratio - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize(),
+                    span,
+                )
+            }
+            ExprKind::Table {
+                function,
+                table,
+                column,
+                filter,
+            } => self.table(*function, table, column.as_deref(), filter.as_deref()),
+            ExprKind::Column(name) => {
+                let Some(row) = self.row else {
+                    return Err(Unknown::Undefined(format!(
+                        "column `{name}` read outside a table"
+                    )));
+                };
+                match row.cells.get(name) {
+                    Some(cell) => match &cell.value {
+                        Value::Number(n) => num(*n, Some(cell.span)),
+                        Value::Flag(b) => boolean(*b, Some(cell.span)),
+                        Value::Empty | Value::Text(_) => Err(Unknown::Missing(vec![Gap {
+                            entity: row.entity.clone(),
+                            what: name.clone(),
+                            year: row.year,
+                            span: Some(cell.span),
+                        }])),
+                    },
+                    None => Err(Unknown::Missing(vec![Gap {
+                        entity: row.entity.clone(),
+                        what: name.clone(),
+                        year: row.year,
+                        span: Some(row.span),
+                    }])),
+                }
+            }
+            ExprKind::Scale(inner, factor) => {
+                let (n, span) = self.number(inner)?;
+                num(
+                    n.checked_mul(*factor).ok_or_else(overflow)?.normalize(),
+                    span,
+                )
+            }
+            ExprKind::Neg(inner) => {
+                let (n, span) = self.number(inner)?;
+                num(-n, span)
+            }
+            ExprKind::Not(inner) => {
+                let (b, span) = self.truth(inner)?;
+                boolean(!b, span)
+            }
+            ExprKind::Present(inner) => match self.eval(inner) {
+                Ok(val) => boolean(true, val.span),
+                Err(Unknown::Missing(gaps)) => boolean(false, gaps.iter().find_map(|g| g.span)),
+                Err(other) => Err(other),
+            },
+            ExprKind::Whole(inner) => {
+                let (n, span) = self.number(inner)?;
+                boolean(n.fract().is_zero(), span)
+            }
+            ExprKind::Binary(op, l, r) => {
+                let (a, span) = self.number(l)?;
+                let (b, _) = self.number(r)?;
+                let value = match op {
+                    BinOp::Add => a.checked_add(b),
+                    BinOp::Sub => a.checked_sub(b),
+                    BinOp::Mul => a.checked_mul(b).map(|v| v.normalize()),
+                    BinOp::Div => {
+                        if b.is_zero() {
+                            return Err(Unknown::Undefined(format!(
+                                "division by zero in `{} / 0`",
+                                a
+                            )));
+                        }
+                        a.checked_div(b).map(|v| v.normalize())
+                    }
+                };
+                num(value.ok_or_else(overflow)?, span)
+            }
+            ExprKind::Compare {
+                op,
+                lhs,
+                rhs,
+                tolerance,
+            } => {
+                let l = self.eval(lhs);
+                let r = self.eval(rhs);
+                let t = tolerance.as_deref().map(|t| self.number(t));
+                let (l, r) = match (l, r) {
+                    (Ok(l), Ok(r)) => (l, r),
+                    (l, r) => return Err(merge_gaps([l.err(), r.err()])),
+                };
+                let t = match t {
+                    None => None,
+                    Some(Ok((t, _))) => Some(t),
+                    Some(Err(e)) => return Err(e),
+                };
+                boolean(compare(*op, l.v, r.v, t), l.span.or(r.span))
+            }
+            ExprKind::Logic(op, l, r) => {
+                // Kleene logic: a known `false` decides `and` (a known `true` decides `or`) even when the other side is missing.
+                let decisive = matches!(op, LogicOp::Or);
+                let a = self.truth(l);
+                if let Ok((b, span)) = a {
+                    if b == decisive {
+                        return boolean(b, span);
+                    }
+                }
+                let c = self.truth(r);
+                match (a, c) {
+                    (Ok(_), Ok((b, span))) => boolean(b, span),
+                    (Err(_), Ok((b, span))) if b == decisive => boolean(b, span),
+                    (a, c) => Err(merge_gaps([a.err(), c.err()])),
+                }
+            }
+        }
+    }
+
+    fn series(
+        &self,
+        function: Aggregate,
+        entity: &str,
+        indicator: &str,
+        from: i32,
+        to: i32,
+    ) -> Res {
+        let mut values = Vec::new();
+        let mut gaps = Vec::new();
+        let mut span = None;
+        for year in from..=to {
+            match self.lookup(entity, indicator, year) {
+                Ok(Val {
+                    v: V::Num(n),
+                    span: s,
+                }) => {
+                    values.push(n);
+                    span = s;
+                }
+                Ok(_) => {}
+                Err(Unknown::Missing(g)) => gaps.extend(g),
+                Err(other) => return Err(other),
+            }
+        }
+        if !gaps.is_empty() {
+            return Err(Unknown::Missing(gaps));
+        }
+        num(aggregate(function, &values).ok_or_else(overflow)?, span)
+    }
+
+    fn table(
+        &self,
+        function: Aggregate,
+        table: &str,
+        column: Option<&str>,
+        filter: Option<&Expr>,
+    ) -> Res {
+        let Some(rows) = self.tables.rows(table, self.subject, self.year) else {
+            return Err(Unknown::Missing(vec![Gap {
+                entity: self.subject.to_string(),
+                what: table.to_string(),
+                year: self.year,
+                span: None,
+            }]));
+        };
+        let mut values = Vec::new();
+        let mut gaps = Vec::new();
+        let mut span = None;
+        for row in rows {
+            let at_row = Ctx {
+                row: Some(row),
+                ..*self
+            };
+            if let Some(filter) = filter {
+                match at_row.truth(filter) {
+                    Ok((true, _)) => {}
+                    Ok((false, _)) => continue,
+                    Err(Unknown::Missing(g)) => {
+                        gaps.extend(g);
+                        continue;
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            span = Some(row.span);
+            match column {
+                None => values.push(Decimal::ONE),
+                Some(name) => match at_row.eval(&Expr {
+                    kind: ExprKind::Column(name.to_string()),
+                    span: row.span,
+                    unit: None,
+                }) {
+                    Ok(Val { v: V::Num(n), .. }) => values.push(n),
+                    Ok(_) => {}
+                    Err(Unknown::Missing(g)) => gaps.extend(g),
+                    Err(other) => return Err(other),
+                },
+            }
+        }
+        if !gaps.is_empty() {
+            return Err(Unknown::Missing(gaps));
+        }
+        let function = if column.is_none() {
+            Aggregate::Count
+        } else {
+            function
+        };
+        match aggregate(function, &values) {
+            Some(value) => num(value, span),
+            None if values.is_empty() => Err(Unknown::Undefined(format!(
+                "no row of `{table}` matches, so its {} is undefined",
+                function.name()
+            ))),
+            None => Err(overflow()),
+        }
+    }
+}
+
+/// `None` when the aggregate of nothing is undefined (min, max, avg) or overflows.
+pub fn aggregate(function: Aggregate, values: &[Decimal]) -> Option<Decimal> {
+    let sum = || {
+        values
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(*v))
+    };
+    match function {
+        Aggregate::Sum => sum(),
+        Aggregate::Count => Some(Decimal::from(values.len())),
+        Aggregate::Avg => {
+            if values.is_empty() {
+                return None;
+            }
+            sum()?
+                .checked_div(Decimal::from(values.len()))
+                .map(|v| v.normalize())
+        }
+        Aggregate::Min => values.iter().copied().min(),
+        Aggregate::Max => values.iter().copied().max(),
+    }
+}
+
+/// The comparison of the plan, exact. With a tolerance `t`, `>=` means `l >= r - t`,
+/// `<=` means `l <= r + t` and `==` means `|l - r| <= t`.
+pub fn compare(op: CmpOp, l: V, r: V, tolerance: Option<Decimal>) -> bool {
+    match (l, r) {
+        (V::Num(a), V::Num(b)) => {
+            let b = effective_bound(op, b, tolerance);
+            let t = tolerance.unwrap_or(Decimal::ZERO);
+            match op {
+                CmpOp::Ge => a >= b,
+                CmpOp::Gt => a > b,
+                CmpOp::Le => a <= b,
+                CmpOp::Lt => a < b,
+                CmpOp::Eq => (a - b).abs() <= t,
+                CmpOp::Ne => (a - b).abs() > t,
+            }
+        }
+        (V::Bool(a), V::Bool(b)) => match op {
+            CmpOp::Ne => a != b,
+            _ => a == b,
+        },
+        _ => false,
+    }
+}
+
+/// The bound a value is actually held against once the tolerance is applied.
+pub fn effective_bound(op: CmpOp, bound: Decimal, tolerance: Option<Decimal>) -> Decimal {
+    let t = tolerance.unwrap_or(Decimal::ZERO);
+    match op {
+        CmpOp::Ge | CmpOp::Gt => bound - t,
+        CmpOp::Le | CmpOp::Lt => bound + t,
+        CmpOp::Eq | CmpOp::Ne => bound,
+    }
+}
+
+fn merge_gaps<const N: usize>(errors: [Option<Unknown>; N]) -> Unknown {
+    let mut gaps = Vec::new();
+    for e in errors.into_iter().flatten() {
+        match e {
+            Unknown::Missing(g) => gaps.extend(g),
+            undefined @ Unknown::Undefined(_) => return undefined,
+        }
+    }
+    gaps.sort();
+    gaps.dedup();
+    Unknown::Missing(gaps)
+}

@@ -1,0 +1,181 @@
+//! The library's front door: load rules, load data, evaluate, in that order,
+//! collecting every problem on the way. The CLI is a thin layer over this.
+
+use crate::check::{self, RuleSet};
+use crate::data::{self, Submission};
+use crate::diagnostic::{Problem, did_you_mean};
+use crate::eval::{self, Finding};
+use crate::source::Sources;
+use crate::syntax;
+use std::path::{Path, PathBuf};
+
+/// The file extension of rule files.
+pub const RULE_EXTENSION: &str = "pcl";
+
+#[derive(Default)]
+pub struct Session {
+    pub sources: Sources,
+    pub problems: Vec<Problem>,
+}
+
+/// Which entities to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entities {
+    /// The one the rule set's plan governs.
+    Default,
+    Named(String),
+    /// Every entity in the data except the plan's reference entities.
+    All,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error)
+    }
+
+    /// Parses and checks the rule files at `paths` (files, or directories of `.pcl` files) as one rule set.
+    pub fn load_rules(&mut self, paths: &[PathBuf]) -> Option<RuleSet> {
+        let mut files = Vec::new();
+        for path in paths {
+            for file in self.rule_files(path) {
+                match std::fs::read(&file) {
+                    Ok(bytes) => match String::from_utf8(bytes) {
+                        Ok(text) => files.push((file.display().to_string(), text)),
+                        Err(e) => self.problems.push(Problem::error(
+                            "bad-encoding",
+                            format!(
+                                "rule file `{}` is not UTF-8 (first bad byte at offset {})",
+                                file.display(),
+                                e.utf8_error().valid_up_to()
+                            ),
+                        )),
+                    },
+                    Err(e) => self.problems.push(Problem::error(
+                        "unreadable-file",
+                        format!("cannot read rule file `{}`: {e}", file.display()),
+                    )),
+                }
+            }
+        }
+        self.check_rule_texts(files)
+    }
+
+    /// Parses and checks rule files given as (name, text).
+    pub fn check_rule_texts(&mut self, files: Vec<(String, String)>) -> Option<RuleSet> {
+        let mut parsed = Vec::new();
+        for (name, text) in files {
+            let id = self.sources.add(name, text);
+            let result = syntax::parse(id, self.sources.text(id));
+            self.problems.extend(result.errors);
+            parsed.push((id, result.file));
+        }
+        if self.has_errors() {
+            return None;
+        }
+        let (rules, problems) = check::check(&parsed);
+        self.problems.extend(problems);
+        rules
+    }
+
+    fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {
+        if !path.is_dir() {
+            if !path.exists() {
+                self.problems.push(Problem::error(
+                    "unreadable-file",
+                    format!("no rule file or directory at `{}`", path.display()),
+                ));
+                return Vec::new();
+            }
+            return vec![path.to_path_buf()];
+        }
+        let mut found = Vec::new();
+        let mut stack = vec![path.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    self.problems.push(Problem::error(
+                        "unreadable-file",
+                        format!("cannot read directory `{}`: {e}", dir.display()),
+                    ));
+                    continue;
+                }
+            };
+            for entry in entries.flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|e| e == RULE_EXTENSION) {
+                    found.push(p);
+                }
+            }
+        }
+        found.sort();
+        if found.is_empty() {
+            self.problems.push(
+                Problem::error(
+                    "no-rules",
+                    format!("no `.{RULE_EXTENSION}` rule files in `{}`", path.display()),
+                )
+                .help(
+                    "point `--rules` at a rule file or a directory of them, e.g. `rules/jianwei`",
+                ),
+            );
+        }
+        found
+    }
+
+    /// Reads every data file; problems are kept, unreadable cells are left out.
+    pub fn load_data(&mut self, paths: &[PathBuf], rules: &RuleSet) -> Submission {
+        let schema = rules.schema();
+        let mut submission = Submission::default();
+        for path in paths {
+            let problems = data::read_file(path, &schema, &mut self.sources, &mut submission);
+            self.problems.extend(problems);
+        }
+        submission
+    }
+
+    /// The entities to check, warning about a named one the data never mentions.
+    pub fn entities(
+        &mut self,
+        which: &Entities,
+        rules: &RuleSet,
+        data: &Submission,
+    ) -> Vec<String> {
+        let present = data.entities();
+        match which {
+            Entities::Default => vec![rules.plan.entity.clone()],
+            Entities::Named(name) => {
+                if !present.contains(name) {
+                    let mut problem = Problem::warning(
+                        "unknown-entity",
+                        format!("entity `{name}` does not appear in the data"),
+                    );
+                    if let Some(close) = did_you_mean(name, present.iter().map(String::as_str)) {
+                        problem = problem.help(format!("did you mean `{close}`?"));
+                    }
+                    self.problems.push(problem);
+                }
+                vec![name.clone()]
+            }
+            Entities::All => present
+                .into_iter()
+                .filter(|e| !rules.plan.references.contains(e))
+                .collect(),
+        }
+    }
+
+    pub fn evaluate(
+        &self,
+        rules: &RuleSet,
+        data: &Submission,
+        entities: &[String],
+    ) -> Vec<Finding> {
+        eval::evaluate(rules, data, &self.sources, entities)
+    }
+}
