@@ -95,7 +95,10 @@ impl Problem {
 }
 
 /// "did you mean" for a misspelt name: the closest candidate within a small edit distance.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -129,7 +132,10 @@ mod tests {
     #[test]
     fn suggests_close_names_only() {
         let names = ["industrial_concentration", "gdp", "gdp_growth"];
-        assert_eq!(did_you_mean("industrial_concentraton", names), Some("industrial_concentration"));
+        assert_eq!(
+            did_you_mean("industrial_concentraton", names),
+            Some("industrial_concentration")
+        );
         assert_eq!(did_you_mean("gdp_grwth", names), Some("gdp_growth"));
         assert_eq!(did_you_mean("population", names), None);
     }

@@ -63,7 +63,10 @@ impl Sources {
     }
 
     pub fn name(&self, file: FileId) -> &str {
-        self.files.get(file).map(|f| f.name().as_str()).unwrap_or("<unknown>")
+        self.files
+            .get(file)
+            .map(|f| f.name().as_str())
+            .unwrap_or("<unknown>")
     }
 
     pub fn text(&self, file: FileId) -> &str {

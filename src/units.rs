@@ -321,15 +321,27 @@ mod tests {
 
     #[test]
     fn money_converts_exactly() {
-        assert_eq!(unit("万元").convert(d("1250000"), &unit("亿元")), Some(d("125")));
-        assert_eq!(unit("亿元").convert(d("0.0001"), &unit("元")), Some(d("10000")));
-        assert_eq!(unit("元").convert(d("1"), &unit("亿元")), Some(d("0.00000001")));
+        assert_eq!(
+            unit("万元").convert(d("1250000"), &unit("亿元")),
+            Some(d("125"))
+        );
+        assert_eq!(
+            unit("亿元").convert(d("0.0001"), &unit("元")),
+            Some(d("10000"))
+        );
+        assert_eq!(
+            unit("元").convert(d("1"), &unit("亿元")),
+            Some(d("0.00000001"))
+        );
     }
 
     #[test]
     fn area_spellings_are_one_unit() {
         for spelling in ["平方公里", "km²", "km2"] {
-            assert_eq!(unit(spelling).convert(d("30"), &unit("平方公里")), Some(d("30")));
+            assert_eq!(
+                unit(spelling).convert(d("30"), &unit("平方公里")),
+                Some(d("30"))
+            );
         }
     }
 
@@ -341,7 +353,10 @@ mod tests {
 
     #[test]
     fn coal_tonnes_are_not_plain_tonnes() {
-        assert_eq!(unit("万吨标准煤").convert(d("1"), &unit("吨标准煤")), Some(d("10000")));
+        assert_eq!(
+            unit("万吨标准煤").convert(d("1"), &unit("吨标准煤")),
+            Some(d("10000"))
+        );
         assert!(!unit("吨").converts_to(&unit("吨标准煤")));
     }
 
@@ -355,7 +370,10 @@ mod tests {
     fn compound_units_convert_by_both_parts() {
         let per_ten_thousand = unit("吨标准煤/万元");
         let per_yuan = unit("吨标准煤/元");
-        assert_eq!(per_ten_thousand.convert(d("0.5"), &per_yuan), Some(d("0.00005")));
+        assert_eq!(
+            per_ten_thousand.convert(d("0.5"), &per_yuan),
+            Some(d("0.00005"))
+        );
         assert!(unit("元").per(&unit("亿元")).is_none());
     }
 

@@ -130,7 +130,13 @@ pub fn read_file(
     submission: &mut Submission,
 ) -> Vec<Problem> {
     match std::fs::read(path) {
-        Ok(bytes) => read_bytes(&path.display().to_string(), &bytes, schema, sources, submission),
+        Ok(bytes) => read_bytes(
+            &path.display().to_string(),
+            &bytes,
+            schema,
+            sources,
+            submission,
+        ),
         Err(err) => vec![Problem::error(
             "unreadable-file",
             format!("cannot read `{}`: {err}", path.display()),
@@ -147,5 +153,8 @@ pub fn read_bytes(
     submission: &mut Submission,
 ) -> Vec<Problem> {
     let _ = (name, bytes, schema, sources, submission);
-    vec![Problem::error("unsupported", "data readers are not written yet")]
+    vec![Problem::error(
+        "unsupported",
+        "data readers are not written yet",
+    )]
 }
