@@ -42,7 +42,9 @@ impl Field {
             return (value, self.raw.start..self.raw.start);
         }
         if self.quoted {
-            return (value, self.raw.clone());
+            // From the opening to the closing quote; text after it is not the value.
+            let end = (self.content.end + 1).min(self.raw.end);
+            return (value, self.raw.start..end);
         }
         let content = text.get(self.content.clone()).unwrap_or("");
         let leading = content.len() - content.trim_start().len();

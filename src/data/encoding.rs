@@ -51,7 +51,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Decoded {
         Err(err) => {
             let bad = err.valid_up_to();
             if looks_like_broken_utf8(body) {
-                return not_text(name, body, bad, "is UTF-8 with bytes that are not UTF-8");
+                return not_text(name, body, bad, "is damaged UTF-8", "is not valid UTF-8");
             }
             match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body) {
                 Some(text) => Decoded::Text {
@@ -64,7 +64,13 @@ pub fn decode(name: &str, bytes: &[u8]) -> Decoded {
                         "save the file as \"CSV UTF-8\" to avoid any doubt about its characters",
                     )),
                 },
-                None => not_text(name, body, bad, "is neither UTF-8 nor GBK/GB18030"),
+                None => not_text(
+                    name,
+                    body,
+                    bad,
+                    "is neither UTF-8 nor GBK/GB18030",
+                    "is valid in neither",
+                ),
             }
         }
     }
@@ -144,13 +150,13 @@ fn lossy_offset(bytes: &[u8], offset: usize) -> (String, usize) {
     (shown, at)
 }
 
-fn not_text(name: &str, bytes: &[u8], offset: usize, what: &str) -> Decoded {
+fn not_text(name: &str, bytes: &[u8], offset: usize, what: &str, why: &str) -> Decoded {
     let (shown, at) = lossy_offset(bytes, offset);
     let byte = bytes.get(offset).copied().unwrap_or(0);
     let problem = Problem::error(
         "bad-encoding",
         format!(
-            "`{name}` {what}: byte 0x{byte:02X} at offset {offset} (line {}) is not text",
+            "`{name}` {what}: byte 0x{byte:02X} at offset {offset} (line {}) {why}",
             line_of(&shown, at)
         ),
     )

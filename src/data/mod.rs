@@ -161,9 +161,9 @@ pub fn read_bytes(
     let mut problems = Vec::new();
     let text = match encoding::decode(name, bytes) {
         encoding::Decoded::Text { text, note } => {
-            let file = sources.add(name, text);
+            let file = sources.add(name, lone_cr_to_lf(text));
             if let Some(note) = note {
-                problems.push(note.at(Span::new(file, 0..0), "decoded here"));
+                problems.push(note.at(Span::new(file, 0..0), "the whole file"));
             }
             file
         }
@@ -183,6 +183,25 @@ pub fn read_bytes(
     read_text(name, file, text, schema, submission, &mut problems);
     problems.sort_by_key(|p| p.primary.as_ref().map(|l| (l.span.start, l.span.end)));
     problems
+}
+
+/// Old Mac line ends (`\r` alone) become `\n`, byte for byte, so that line numbers
+/// are right wherever the text is shown; `\r\n` is left as it is.
+fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    let mut next_is_lf = false;
+    for b in bytes.iter_mut().rev() {
+        let is_lf = *b == b'\n';
+        if *b == b'\r' && !next_is_lf {
+            *b = b'\n';
+        }
+        next_is_lf = is_lf;
+    }
+    // Replacing one ASCII byte by another keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn next_char_boundary(text: &str, offset: usize) -> usize {

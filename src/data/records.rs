@@ -267,15 +267,21 @@ fn plan_columns<'s>(
 }
 
 fn missing_column(name: &str, table: &str, cols: &[Column], header_span: Span) -> Problem {
-    let mut problem = Problem::error(
+    let problem = Problem::error(
         "missing-column",
         format!("table `{table}` has no column `{name}`"),
-    )
-    .at(header_span, format!("`{name}` expected in this header"));
-    if let Some(close) = did_you_mean(name, cols.iter().map(|c| c.name.as_str())) {
-        problem = problem.help(format!("did you mean `{close}`?"));
+    );
+    let close = did_you_mean(name, cols.iter().map(|c| c.name.as_str()))
+        .and_then(|close| cols.iter().find(|c| c.name == close));
+    match close {
+        Some(col) => problem
+            .at(
+                Span::new(header_span.file, col.range.clone()),
+                format!("is this `{name}`?"),
+            )
+            .help(format!("rename the column `{}` to `{name}`", col.name)),
+        None => problem.at(header_span, format!("`{name}` expected in this header")),
     }
-    problem
 }
 
 /// Reads the rest of the file only to count its rows (and report its quoting mistakes).

@@ -213,7 +213,7 @@ pub fn read_value(text: &str, span: Span, from: &Unit, to: &Unit) -> Result<Valu
         Box::new(
             Problem::error(
                 "bad-number",
-                format!("`{text}` {from} is out of range when converted to {to}"),
+                format!("`{text}` in `{from}` is too large once converted to `{to}`"),
             )
             .at(span, "out of range"),
         )
@@ -235,8 +235,19 @@ pub fn resolve_unit(
         let mut problem = Problem::error("unknown-unit", format!("unknown unit `{written}`"))
             .at(span, "not a unit plancheck knows")
             .note(format!("the unit of {owner} is `{expected}`"));
-        if let Some(close) = did_you_mean(written, known_spellings()) {
-            problem = problem.help(format!("did you mean `{close}`?"));
+        let foreign = ["美元", "美金", "港元", "港币", "欧元", "日元", "USD", "$"];
+        if foreign.iter().any(|f| written.contains(f)) {
+            problem = problem.help(
+                "plancheck does not convert currencies: convert the value to 元, 万元 or 亿元 \
+                 and say which exchange rate was used in a note column",
+            );
+        } else {
+            // Only spellings that would have been accepted here are worth suggesting.
+            let convertible = known_spellings()
+                .filter(|s| parse_unit(s).is_some_and(|u| u.converts_to(expected)));
+            if let Some(close) = did_you_mean(written, convertible) {
+                problem = problem.help(format!("did you mean `{close}`?"));
+            }
         }
         return Err(Box::new(problem));
     };
@@ -246,13 +257,37 @@ pub fn resolve_unit(
                 "unit-mismatch",
                 format!("`{written}` does not convert to `{expected}`, the unit of {owner}"),
             )
-            .at(
-                span,
-                format!("{} is not {}", unit.dimension, expected.dimension),
-            ),
+            .at(span, mismatch_label(&unit, expected)),
         ));
     }
     Ok(unit)
+}
+
+fn mismatch_label(unit: &Unit, expected: &Unit) -> String {
+    let simple = |u: &Unit| {
+        [
+            Base::Money,
+            Base::Mass,
+            Base::CoalEquivalent,
+            Base::Area,
+            Base::Length,
+            Base::Volume,
+            Base::Energy,
+            Base::Count,
+            Base::People,
+            Base::Percent,
+            Base::Rank,
+            Base::Years,
+            Base::Flag,
+        ]
+        .into_iter()
+        .any(|b| u.dimension.is(b))
+    };
+    if simple(unit) && simple(expected) {
+        format!("measures {}, not {}", unit.dimension, expected.dimension)
+    } else {
+        "measures a different kind of quantity".to_string()
+    }
 }
 
 /// How a value is shown in a message: `402.3 亿元`, `true`, `(empty)`.
