@@ -1,0 +1,325 @@
+//! Record tables: any CSV that is not the long format, one record a row,
+//! columns named in the header, optionally with a unit: `revenue(万元)`.
+
+use super::csv::{Field, Row, Tokenizer, is_blank};
+use super::long::{bad_year, parse_year};
+use super::value::{read_value, resolve_unit};
+use super::{Cell, Record, Schema, Submission, TableSpec, Value, report_issues};
+use crate::diagnostic::{Problem, did_you_mean};
+use crate::source::{FileId, Span};
+use crate::units::Unit;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A header cell split into its name and the unit in parentheses, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub unit: Option<String>,
+    /// The whole header cell.
+    pub range: Range<usize>,
+}
+
+/// `revenue(万元)` → (`revenue`, `万元`); full-width parentheses too.
+pub fn split_unit(header: &str) -> (&str, Option<&str>) {
+    let header = header.trim();
+    let Some(inner) = header.strip_suffix([')', '）']) else {
+        return (header, None);
+    };
+    match inner.rfind(['(', '（']) {
+        Some(open) => {
+            let name = inner.get(..open).unwrap_or("").trim();
+            let unit = inner
+                .get(open..)
+                .map(|s| s.trim_start_matches(['(', '（']).trim())
+                .unwrap_or("");
+            if name.is_empty() {
+                (header, None)
+            } else {
+                (name, Some(unit))
+            }
+        }
+        None => (header, None),
+    }
+}
+
+pub fn columns(text: &str, header: &[Field]) -> Vec<Column> {
+    header
+        .iter()
+        .map(|f| {
+            let (value, range) = f.trimmed(text);
+            let (name, unit) = split_unit(&value);
+            Column {
+                name: name.to_string(),
+                unit: unit.map(str::to_string),
+                range,
+            }
+        })
+        .collect()
+}
+
+/// How one declared column is read.
+enum Plan<'s> {
+    Text,
+    Number { from: Unit, to: &'s Unit },
+}
+
+/// Reads a record table whose header is `header` (at `header_row`) into `table`.
+#[allow(clippy::too_many_arguments)]
+pub fn read_table(
+    file: FileId,
+    text: &str,
+    table: &str,
+    header: &[Field],
+    header_row: &Row,
+    tokenizer: &mut Tokenizer<'_>,
+    schema: &Schema,
+    submission: &mut Submission,
+    problems: &mut Vec<Problem>,
+) {
+    let header_span = Span::new(file, header_row.range.clone());
+    let Some(spec) = schema.tables.get(table) else {
+        let rows = count_rows(file, text, tokenizer, problems);
+        let mut problem = Problem::warning(
+            "unknown-table",
+            format!("no rule uses a table named `{table}`"),
+        )
+        .at(
+            header_span,
+            "read as a record table because the header is not the long format",
+        );
+        if let Some(close) = did_you_mean(table, schema.tables.keys().map(String::as_str)) {
+            problem = problem.help(format!(
+                "did you mean `{close}`? a record table is named after its file"
+            ));
+        }
+        problems.push(problem.note(rows_not_read(rows)));
+        return;
+    };
+    let cols = columns(text, header);
+    let span = |range: Range<usize>| Span::new(file, range);
+
+    for (i, col) in cols.iter().enumerate() {
+        if let Some(first) = cols.iter().take(i).find(|c| c.name == col.name) {
+            problems.push(
+                Problem::error(
+                    "duplicate-column",
+                    format!("column `{}` appears twice in the header", col.name),
+                )
+                .at(
+                    span(col.range.clone()),
+                    "again here; this column is ignored",
+                )
+                .also(span(first.range.clone()), "first here"),
+            );
+        }
+    }
+    let find = |name: &str| cols.iter().position(|c| c.name == name);
+    let entity_col = find("entity");
+    let year_col = find("year");
+    let mut key_problems = Vec::new();
+    for (name, found) in [("entity", entity_col), ("year", year_col)] {
+        if found.is_none() {
+            key_problems.push(missing_column(name, table, &cols, header_span));
+        }
+    }
+    let plans = plan_columns(table, spec, &cols, header_span, file, problems);
+
+    let (Some(entity_col), Some(year_col)) = (entity_col, year_col) else {
+        let rows = count_rows(file, text, tokenizer, problems);
+        for p in key_problems {
+            problems.push(p.note(rows_not_read(rows)));
+        }
+        return;
+    };
+
+    let records = &mut submission
+        .tables
+        .entry(table.to_string())
+        .or_default()
+        .records;
+    let mut fields: Vec<Field> = Vec::new();
+    let mut issues = Vec::new();
+    while let Some(row) = tokenizer.next_row(&mut fields, &mut issues) {
+        report_issues(file, &mut issues, problems);
+        if is_blank(text, &fields) {
+            continue;
+        }
+        let extra_blank = fields
+            .get(cols.len()..)
+            .is_some_and(|extra| is_blank(text, extra));
+        if fields.len() < cols.len() || (fields.len() > cols.len() && !extra_blank) {
+            problems.push(
+                Problem::error(
+                    "ragged-row",
+                    format!(
+                        "row has {} fields, the header has {}",
+                        fields.len(),
+                        cols.len()
+                    ),
+                )
+                .at(span(row.range.clone()), "this row was not read")
+                .also(header_span, "the header"),
+            );
+            continue;
+        }
+        let (Some(entity), Some(year)) = (fields.get(entity_col), fields.get(year_col)) else {
+            continue;
+        };
+        let (entity, entity_range) = entity.trimmed(text);
+        let (year, year_range) = year.trimmed(text);
+        let mut ok = true;
+        if entity.is_empty() {
+            problems.push(
+                Problem::error("empty-key", "the entity is empty")
+                    .at(span(entity_range), "entity expected here")
+                    .help("every record needs an entity and a year; this row was not read"),
+            );
+            ok = false;
+        }
+        let year = match parse_year(&year) {
+            Ok(y) => y,
+            Err(message) => {
+                problems.push(bad_year(message, span(year_range)));
+                ok = false;
+                0
+            }
+        };
+        let mut cells = BTreeMap::new();
+        for (index, name, plan) in &plans {
+            let Some(field) = fields.get(*index) else {
+                continue;
+            };
+            let (value, range) = field.trimmed(text);
+            let cell_span = span(range);
+            let read = match plan {
+                Plan::Text if value.is_empty() => Ok(Value::Empty),
+                Plan::Text => Ok(Value::Text(value.into_owned())),
+                Plan::Number { from, to } => read_value(&value, cell_span, from, to),
+            };
+            match read {
+                Ok(value) => {
+                    cells.insert(
+                        name.to_string(),
+                        Cell {
+                            value,
+                            span: cell_span,
+                        },
+                    );
+                }
+                Err(problem) => problems.push(*problem),
+            }
+        }
+        if ok {
+            records.push(Record {
+                entity: entity.into_owned(),
+                year,
+                span: span(row.range),
+                cells,
+            });
+        }
+    }
+}
+
+/// For each declared column: where it is and how to read it. Problems with the
+/// header (a missing column, a unit that does not convert) are pushed here.
+fn plan_columns<'s>(
+    table: &str,
+    spec: &'s TableSpec,
+    cols: &[Column],
+    header_span: Span,
+    file: FileId,
+    problems: &mut Vec<Problem>,
+) -> Vec<(usize, &'s str, Plan<'s>)> {
+    let mut plans = Vec::new();
+    for (name, declared) in &spec.columns {
+        let Some(index) = cols.iter().position(|c| &c.name == name) else {
+            problems.push(missing_column(name, table, cols, header_span));
+            continue;
+        };
+        let Some(col) = cols.get(index) else {
+            continue;
+        };
+        let cell = Span::new(file, col.range.clone());
+        let owner = format!("column `{name}` of table `{table}`");
+        match (declared, &col.unit) {
+            (None, None) => plans.push((index, name.as_str(), Plan::Text)),
+            (None, Some(unit)) => problems.push(
+                Problem::error(
+                    "unit-mismatch",
+                    format!("{owner} holds text, but the header gives it the unit `{unit}`"),
+                )
+                .at(cell, "text column with a unit; this column was not read")
+                .help(format!("name the column `{name}`")),
+            ),
+            (Some(to), written) => {
+                let written = written.as_deref().unwrap_or("");
+                match resolve_unit(written, cell, to, &owner) {
+                    Ok(from) => plans.push((index, name.as_str(), Plan::Number { from, to })),
+                    Err(problem) => {
+                        problems.push(problem.note("this column was not read"));
+                    }
+                }
+            }
+        }
+    }
+    plans
+}
+
+fn missing_column(name: &str, table: &str, cols: &[Column], header_span: Span) -> Problem {
+    let problem = Problem::error(
+        "missing-column",
+        format!("table `{table}` has no column `{name}`"),
+    );
+    let close = did_you_mean(name, cols.iter().map(|c| c.name.as_str()))
+        .and_then(|close| cols.iter().find(|c| c.name == close));
+    match close {
+        Some(col) => problem
+            .at(
+                Span::new(header_span.file, col.range.clone()),
+                format!("is this `{name}`?"),
+            )
+            .help(format!("rename the column `{}` to `{name}`", col.name)),
+        None => problem.at(header_span, format!("`{name}` expected in this header")),
+    }
+}
+
+/// Reads the rest of the file only to count its rows (and report its quoting mistakes).
+pub fn count_rows(
+    file: FileId,
+    text: &str,
+    tokenizer: &mut Tokenizer<'_>,
+    problems: &mut Vec<Problem>,
+) -> usize {
+    let mut fields = Vec::new();
+    let mut issues = Vec::new();
+    let mut rows = 0;
+    while tokenizer.next_row(&mut fields, &mut issues).is_some() {
+        report_issues(file, &mut issues, problems);
+        if !is_blank(text, &fields) {
+            rows += 1;
+        }
+    }
+    rows
+}
+
+pub fn rows_not_read(rows: usize) -> String {
+    match rows {
+        1 => "its 1 data row was not read".to_string(),
+        n => format!("its {n} data rows were not read"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_in_parentheses() {
+        assert_eq!(split_unit("revenue(万元)"), ("revenue", Some("万元")));
+        assert_eq!(split_unit(" revenue （万元） "), ("revenue", Some("万元")));
+        assert_eq!(split_unit("revenue"), ("revenue", None));
+        assert_eq!(split_unit("(万元)"), ("(万元)", None));
+        assert_eq!(split_unit("a)"), ("a)", None));
+    }
+}

@@ -1,0 +1,437 @@
+//! Reading one cell: a plain decimal, a yes/no flag, or a unit; never a guess.
+//!
+//! Spreadsheet habits that are not plain decimals (`1,200`, `85%`, `８５`,
+//! `=A1*2`, `1.2E+07`, `402.3亿元`) are refused, each with a help that says
+//! what to write instead.
+
+use super::Value;
+use crate::diagnostic::{Problem, did_you_mean};
+use crate::source::Span;
+use crate::units::{Base, Unit, known_spellings, parse_unit};
+use rust_decimal::Decimal;
+
+/// Why a cell is not a plain decimal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberError {
+    /// `1,200`; `plain` is the number without separators.
+    Thousands {
+        plain: String,
+    },
+    /// `85%`; `plain` is the number without the sign.
+    Percent {
+        plain: String,
+    },
+    /// `８５`; `plain` is the ASCII spelling when it is a plain decimal.
+    FullWidth {
+        plain: Option<String>,
+    },
+    /// `=A1*2`.
+    Formula,
+    /// `1.2E+07`; `plain` is the full decimal when it fits.
+    Scientific {
+        plain: Option<String>,
+    },
+    /// `402.3亿元`: a number followed by a unit.
+    WithUnit {
+        number: String,
+        unit: String,
+    },
+    /// Well-formed but too large or too precise for a 96-bit decimal.
+    OutOfRange,
+    NotANumber,
+}
+
+/// `[+-]?digits(.digits)?`
+fn is_plain(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = match s.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (s, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && frac.is_none_or(digits)
+}
+
+/// Reads a plain decimal (already trimmed) exactly.
+pub fn parse_decimal(s: &str) -> Result<Decimal, NumberError> {
+    if is_plain(s) {
+        let unsigned = s.strip_prefix('+').unwrap_or(s);
+        return Decimal::from_str_exact(unsigned).map_err(|_| NumberError::OutOfRange);
+    }
+    Err(classify(s))
+}
+
+fn classify(s: &str) -> NumberError {
+    if s.starts_with('=') {
+        return NumberError::Formula;
+    }
+    if s.chars().any(is_full_width) {
+        let ascii: String = s.chars().map(to_ascii).collect();
+        let plain = is_plain(&ascii).then_some(ascii);
+        return NumberError::FullWidth { plain };
+    }
+    if let Some(number) = s.strip_suffix(['%', '％']) {
+        let number = number.trim_end();
+        if is_plain(number) {
+            return NumberError::Percent {
+                plain: number.to_string(),
+            };
+        }
+    }
+    if s.contains(',') {
+        let plain: String = s.chars().filter(|&c| c != ',').collect();
+        if is_plain(&plain) && groups_of_three(s) {
+            return NumberError::Thousands { plain };
+        }
+    }
+    if let Some((mantissa, exponent)) = s.split_once(['e', 'E']) {
+        let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+        let exp_ok = is_plain(exponent) && !exponent.contains('.');
+        if is_plain(mantissa) && exp_ok {
+            let plain = Decimal::from_scientific(&format!("{mantissa}e{exponent}"))
+                .ok()
+                .map(|d| d.normalize().to_string());
+            return NumberError::Scientific { plain };
+        }
+    }
+    let split = s
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+'))
+        .map_or(s.len(), |(i, _)| i);
+    if let (Some(number), Some(unit)) = (s.get(..split), s.get(split..)) {
+        let unit = unit.trim();
+        if is_plain(number) && parse_unit(unit).is_some() {
+            return NumberError::WithUnit {
+                number: number.to_string(),
+                unit: unit.to_string(),
+            };
+        }
+    }
+    NumberError::NotANumber
+}
+
+fn groups_of_three(s: &str) -> bool {
+    let unsigned = s.trim_start_matches(['+', '-']);
+    let int = unsigned.split('.').next().unwrap_or("");
+    let mut groups = int.split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3)
+}
+
+fn is_full_width(c: char) -> bool {
+    ('０'..='９').contains(&c) || matches!(c, '．' | '－' | '＋' | '，')
+}
+
+fn to_ascii(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '．' => '.',
+        '－' => '-',
+        '＋' => '+',
+        '，' => ',',
+        _ => c,
+    }
+}
+
+/// The problem for a cell `text` at `span` that is not a plain decimal.
+pub fn number_problem(error: &NumberError, text: &str, span: Span) -> Problem {
+    let base = |label: &str| {
+        Problem::error("bad-number", format!("`{text}` is not a plain decimal")).at(span, label)
+    };
+    match error {
+        NumberError::Thousands { plain } => base("thousands separators").help(format!(
+            "write `{plain}`: a plain decimal has no thousands separators \
+             (in Excel, format the column as Number without \"Use 1000 separator\" before exporting)"
+        )),
+        NumberError::Percent { plain } => base("percent sign in the value").help(format!(
+            "write `{plain}` and give `%` as the unit, not as part of the value"
+        )),
+        NumberError::FullWidth { plain } => {
+            let what = match plain {
+                Some(p) => format!("write `{p}` with ASCII digits"),
+                None => "write the number with ASCII digits".to_string(),
+            };
+            base("full-width characters").help(format!(
+                "{what}; full-width digits (`０`–`９`, `．`) come from a Chinese input method"
+            ))
+        }
+        NumberError::Formula => base("a formula, not a value").help(
+            "export the computed values, not formulas (in Excel: Paste Special › Values, then save as CSV)",
+        ),
+        NumberError::Scientific { plain } => {
+            let what = match plain {
+                Some(p) => format!("write `{p}`"),
+                None => "write the full decimal".to_string(),
+            };
+            base("scientific notation").help(format!(
+                "{what}: scientific notation is not accepted \
+                 (Excel shows large numbers as `1.2E+07`; format the column as Number before exporting)"
+            ))
+        }
+        NumberError::WithUnit { number, unit } => base("a number with a unit").help(format!(
+            "write `{number}` as the value and `{unit}` as its unit"
+        )),
+        NumberError::OutOfRange => Problem::error(
+            "bad-number",
+            format!("`{text}` is too large or has too many digits to be read exactly"),
+        )
+        .at(span, "out of range")
+        .help("a value has at most 28 significant digits"),
+        NumberError::NotANumber => base("not a number")
+            .help("a plain decimal is expected, such as `86.1`, `-0.4` or `1200`"),
+    }
+}
+
+/// `true`/`false` in any case, or `是`/`否`.
+pub fn parse_flag(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") || s == "是" {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") || s == "否" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Reads a cell (trimmed `text` at `span`) given in unit `from`, converted to `to`.
+/// `from` must convert to `to`. An empty cell is `Value::Empty`.
+pub fn read_value(text: &str, span: Span, from: &Unit, to: &Unit) -> Result<Value, Box<Problem>> {
+    if text.is_empty() {
+        return Ok(Value::Empty);
+    }
+    if to.dimension.is(Base::Flag) {
+        return parse_flag(text).map(Value::Flag).ok_or_else(|| {
+            Box::new(
+                Problem::error("bad-flag", format!("`{text}` is not a yes/no value"))
+                    .at(span, "expected true/false or 是/否")
+                    .help("a yes/no indicator takes `true`, `false`, `是` or `否`"),
+            )
+        });
+    }
+    let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
+    from.convert(number, to).map(Value::Number).ok_or_else(|| {
+        Box::new(
+            Problem::error(
+                "bad-number",
+                format!("`{text}` in `{from}` is too large once converted to `{to}`"),
+            )
+            .at(span, "out of range"),
+        )
+    })
+}
+
+/// The unit a cell's value is given in: `written` (trimmed, at `span`), or `expected`
+/// when nothing is written. `owner` names what the unit belongs to, for messages.
+pub fn resolve_unit(
+    written: &str,
+    span: Span,
+    expected: &Unit,
+    owner: &str,
+) -> Result<Unit, Box<Problem>> {
+    if written.is_empty() {
+        return Ok(expected.clone());
+    }
+    let Some(unit) = parse_unit(written) else {
+        let mut problem = Problem::error("unknown-unit", format!("unknown unit `{written}`"))
+            .at(span, "not a unit plancheck knows")
+            .note(format!("the unit of {owner} is `{expected}`"));
+        let foreign = ["美元", "美金", "港元", "港币", "欧元", "日元", "USD", "$"];
+        if foreign.iter().any(|f| written.contains(f)) {
+            problem = problem.help(
+                "plancheck does not convert currencies: convert the value to 元, 万元 or 亿元 \
+                 and say which exchange rate was used in a note column",
+            );
+        } else {
+            // Only spellings that would have been accepted here are worth suggesting.
+            let convertible = known_spellings()
+                .filter(|s| parse_unit(s).is_some_and(|u| u.converts_to(expected)));
+            if let Some(close) = did_you_mean(written, convertible) {
+                problem = problem.help(format!("did you mean `{close}`?"));
+            }
+        }
+        return Err(Box::new(problem));
+    };
+    if !unit.converts_to(expected) {
+        return Err(Box::new(
+            Problem::error(
+                "unit-mismatch",
+                format!("`{written}` does not convert to `{expected}`, the unit of {owner}"),
+            )
+            .at(span, mismatch_label(&unit, expected)),
+        ));
+    }
+    Ok(unit)
+}
+
+fn mismatch_label(unit: &Unit, expected: &Unit) -> String {
+    let simple = |u: &Unit| {
+        [
+            Base::Money,
+            Base::Mass,
+            Base::CoalEquivalent,
+            Base::Area,
+            Base::Length,
+            Base::Volume,
+            Base::Energy,
+            Base::Count,
+            Base::People,
+            Base::Percent,
+            Base::Rank,
+            Base::Years,
+            Base::Flag,
+        ]
+        .into_iter()
+        .any(|b| u.dimension.is(b))
+    };
+    if simple(unit) && simple(expected) {
+        format!("measures {}, not {}", unit.dimension, expected.dimension)
+    } else {
+        "measures a different kind of quantity".to_string()
+    }
+}
+
+/// How a value is shown in a message: `402.3 亿元`, `true`, `(empty)`.
+pub fn show(value: &Value, unit: Option<&Unit>) -> String {
+    match value {
+        Value::Number(n) => match unit {
+            Some(u) if !u.name.is_empty() && !u.dimension.is(Base::Flag) => format!("{n} {u}"),
+            _ => n.to_string(),
+        },
+        Value::Flag(b) => b.to_string(),
+        Value::Text(t) => format!("`{t}`"),
+        Value::Empty => "(empty)".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn plain_decimals() {
+        for (text, value) in [
+            ("86.1", "86.1"),
+            ("-0.4", "-0.4"),
+            ("1200", "1200"),
+            ("+7", "7"),
+        ] {
+            assert_eq!(parse_decimal(text), Ok(d(value)), "{text}");
+        }
+        assert_eq!(
+            parse_decimal("86.10").map(|v| v.to_string()),
+            Ok("86.10".into())
+        );
+    }
+
+    #[test]
+    fn spreadsheet_habits_are_named() {
+        use NumberError::*;
+        let cases = [
+            (
+                "1,200",
+                Thousands {
+                    plain: "1200".into(),
+                },
+            ),
+            (
+                "1,200,000.5",
+                Thousands {
+                    plain: "1200000.5".into(),
+                },
+            ),
+            ("85%", Percent { plain: "85".into() }),
+            ("85 ％", Percent { plain: "85".into() }),
+            (
+                "８５",
+                FullWidth {
+                    plain: Some("85".into()),
+                },
+            ),
+            ("=A1*2", Formula),
+            (
+                "1.2E+07",
+                Scientific {
+                    plain: Some("12000000".into()),
+                },
+            ),
+            (
+                "3e-2",
+                Scientific {
+                    plain: Some("0.03".into()),
+                },
+            ),
+            (
+                "402.3亿元",
+                WithUnit {
+                    number: "402.3".into(),
+                    unit: "亿元".into(),
+                },
+            ),
+            ("12,00", NotANumber),
+            (".5", NotANumber),
+            ("5.", NotANumber),
+            ("abc", NotANumber),
+            ("--1", NotANumber),
+            ("1e", NotANumber),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_decimal(text), Err(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn huge_numbers_are_errors_not_panics() {
+        assert_eq!(parse_decimal(&"9".repeat(40)), Err(NumberError::OutOfRange));
+        assert_eq!(
+            parse_decimal(&format!("0.{}", "1".repeat(40))),
+            Err(NumberError::OutOfRange)
+        );
+        assert!(matches!(
+            parse_decimal("1e999999999999"),
+            Err(NumberError::Scientific { plain: None })
+        ));
+        let span = Span::new(0, 0..1);
+        let yuan = parse_unit("亿元").unwrap();
+        let tiny = parse_unit("元").unwrap();
+        let big = "79228162514264337593543950335";
+        assert!(read_value(big, span, &yuan, &tiny).is_err());
+    }
+
+    #[test]
+    fn flags() {
+        for (text, value) in [
+            ("true", true),
+            ("TRUE", true),
+            ("是", true),
+            ("False", false),
+            ("否", false),
+        ] {
+            assert_eq!(parse_flag(text), Some(value));
+        }
+        assert_eq!(parse_flag("1"), None);
+    }
+
+    #[test]
+    fn units_convert_or_explain() {
+        let span = Span::new(0, 0..1);
+        let yi = parse_unit("亿元").unwrap();
+        assert_eq!(resolve_unit("", span, &yi, "`gdp`").unwrap(), yi);
+        let wan = resolve_unit("万元", span, &yi, "`gdp`").unwrap();
+        assert_eq!(
+            read_value("1250000", span, &wan, &yi),
+            Ok(Value::Number(d("125")))
+        );
+        assert_eq!(
+            resolve_unit("%", span, &yi, "`gdp`").unwrap_err().code,
+            "unit-mismatch"
+        );
+        let unknown = resolve_unit("亿圆", span, &yi, "`gdp`").unwrap_err();
+        assert_eq!(unknown.code, "unknown-unit");
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `亿元`?"));
+    }
+}
