@@ -857,45 +857,44 @@ impl Resolver {
         span: Span,
         scope: Scope,
     ) -> Option<Expr> {
-        if qualifier.is_none() {
-            if let Some(table) = scope.table {
-                if let Some(column) = table.columns.get(&name.node) {
-                    if column.is_none() {
-                        self.problems.push(error(
-                            "type",
-                            format!("column `{}` holds text, not numbers", name.node),
-                            name.span,
-                            "a text column",
-                        ));
-                        return None;
-                    }
-                    return Self::node(
-                        model::ExprKind::Column(name.node.clone()),
-                        span,
-                        column.clone(),
-                    );
-                }
-            }
-        }
-        if let Some(q) = qualifier {
-            if self.tables.contains_key(&q.node) {
-                self.problems.push(
-                    error(
-                        "type",
-                        format!(
-                            "`{}.{}` is a table column, not a single value",
-                            q.node, name.node
-                        ),
-                        span,
-                        "many rows",
-                    )
-                    .help(format!(
-                        "aggregate it, e.g. `max({}.{})` or `count({} where …)`",
-                        q.node, name.node, q.node
-                    )),
-                );
+        if qualifier.is_none()
+            && let Some(table) = scope.table
+            && let Some(column) = table.columns.get(&name.node)
+        {
+            if column.is_none() {
+                self.problems.push(error(
+                    "type",
+                    format!("column `{}` holds text, not numbers", name.node),
+                    name.span,
+                    "a text column",
+                ));
                 return None;
             }
+            return Self::node(
+                model::ExprKind::Column(name.node.clone()),
+                span,
+                column.clone(),
+            );
+        }
+        if let Some(q) = qualifier
+            && self.tables.contains_key(&q.node)
+        {
+            self.problems.push(
+                error(
+                    "type",
+                    format!(
+                        "`{}.{}` is a table column, not a single value",
+                        q.node, name.node
+                    ),
+                    span,
+                    "many rows",
+                )
+                .help(format!(
+                    "aggregate it, e.g. `max({}.{})` or `count({} where …)`",
+                    q.node, name.node, q.node
+                )),
+            );
+            return None;
         }
         let indicator = match scope.bound {
             Some((var, ind)) if qualifier.is_none() && name.node == var => ind.to_string(),

@@ -82,6 +82,8 @@ pub struct Finding {
     pub attribute: Attribute,
     pub article: Option<u32>,
     pub indicator: Option<String>,
+    /// The unit `actual` and `expected` are in; empty for plain numbers and flags.
+    pub unit: String,
     pub actual: Option<String>,
     pub expected: Option<String>,
     pub message: String,
@@ -159,6 +161,15 @@ impl Judge<'_> {
         out
     }
 
+    /// The unit of what the check measures: the left side of a comparison.
+    fn unit_name(&self) -> String {
+        let measured = match &self.instance.check.kind {
+            ExprKind::Compare { lhs, .. } => lhs.unit.as_ref(),
+            _ => None,
+        };
+        measured.map(|u| u.name.clone()).unwrap_or_default()
+    }
+
     fn finding(&self, year: i32, outcome: Outcome, message: String) -> Finding {
         Finding {
             rule: self.rule.id.clone(),
@@ -170,6 +181,7 @@ impl Judge<'_> {
             attribute: self.rule.attribute,
             article: self.rule.article,
             indicator: self.instance.indicator.clone(),
+            unit: self.unit_name(),
             actual: None,
             expected: None,
             message,
@@ -222,21 +234,27 @@ impl Judge<'_> {
                 let outcome = if holds { Outcome::Pass } else { Outcome::Fail };
                 let text = self.sources.slice(check.span).to_string();
                 let subject = describe::subject(self.rules, self.instance, year);
+                let bound = match &self.instance.bound {
+                    Some(indicator) => format!(" (with x = `{indicator}`)"),
+                    None => String::new(),
+                };
                 let mut f = self.finding(
                     year,
                     outcome,
                     if holds {
-                        format!("{subject} meets `{text}`")
+                        format!("{subject} meets `{text}`{bound}")
                     } else {
-                        format!("{subject} does not meet `{text}`")
+                        format!("{subject} does not meet `{text}`{bound}")
                     },
                 );
                 f.expected = Some(text);
                 f.data = span;
-                if let Some(indicator) = &self.instance.indicator {
-                    if let Ok(Val { v, .. }) = ctx.lookup(ctx.subject, indicator, year) {
-                        f.actual = Some(describe::raw(v));
-                    }
+                // `actual` is the value of the cell the finding points at, when that is the indicator's own.
+                if let Some(indicator) = &self.instance.indicator
+                    && let Ok(Val { v, span: at }) = ctx.lookup(ctx.subject, indicator, year)
+                    && at == span
+                {
+                    f.actual = Some(describe::raw(v));
                 }
                 f
             }

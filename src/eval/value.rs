@@ -292,10 +292,10 @@ impl<'a> Ctx<'a> {
                 // Kleene logic: a known `false` decides `and` (a known `true` decides `or`) even when the other side is missing.
                 let decisive = matches!(op, LogicOp::Or);
                 let a = self.truth(l);
-                if let Ok((b, span)) = a {
-                    if b == decisive {
-                        return boolean(b, span);
-                    }
+                if let Ok((b, span)) = a
+                    && b == decisive
+                {
+                    return boolean(b, span);
                 }
                 let c = self.truth(r);
                 match (a, c) {

@@ -82,13 +82,14 @@ pub fn finding_diagnostic(f: &Finding, rules: &RuleSet, many_entities: bool) -> 
     if let Some(span) = f.data {
         let text = match (&f.actual, f.outcome) {
             (_, Outcome::Missing) => "reported empty".to_string(),
-            (Some(actual), _) => format!("{actual} in {}", f.year),
+            (Some(actual), _) => format!("{actual}{} in {}", f.unit, f.year),
             (None, _) => format!("{}", f.year),
         };
         labels.push(Label::primary(span.file, span.range()).with_message(text));
     }
     let check_label = match &f.expected {
-        Some(expected) => format!("target: {expected}"),
+        Some(expected) if f.unit.is_empty() => format!("target: {expected}"),
+        Some(expected) => format!("target: {expected}{}", f.unit),
         None => "this check".to_string(),
     };
     labels.push(if f.data.is_some() {
@@ -126,13 +127,19 @@ pub fn finding_diagnostic(f: &Finding, rules: &RuleSet, many_entities: bool) -> 
         .unwrap_or_default();
     Diagnostic::new(shown_severity)
         .with_code(&f.rule)
-        .with_message(format!(
-            "{who}{}{bound}: {}",
-            outcome_label(f.outcome),
-            f.message
-        ))
+        .with_message(format!("{who}{}{bound}: {}", label(f, rules), f.message))
         .with_labels(labels)
         .with_notes(notes)
+}
+
+/// Quality rules report problems with the data, not missed targets.
+fn label(f: &Finding, rules: &RuleSet) -> &'static str {
+    let quality = rules.rule(&f.rule).is_some_and(|r| r.quality);
+    if quality && f.outcome == Outcome::Fail {
+        "data problem"
+    } else {
+        outcome_label(f.outcome)
+    }
 }
 
 fn attribute_zh(a: crate::syntax::ast::Attribute) -> &'static str {
