@@ -1,8 +1,8 @@
 //! Every fixture in `tests/fixtures/data/<case>/` (one file each) is read with a
-//! small schema; the problems and what was read are snapshotted as plain text.
+//! small schema; the problems, rendered as a person sees them, and what was read
+//! are snapshotted as plain text.
 
 use plancheck::data::{IndicatorSpec, Schema, Submission, TableSpec, Value, read_bytes};
-use plancheck::diagnostic::Problem;
 use plancheck::source::{Sources, Span};
 use plancheck::units::parse_unit;
 use std::collections::BTreeMap;
@@ -36,43 +36,6 @@ fn schema() -> Schema {
 fn place(sources: &Sources, span: Span) -> String {
     let loc = sources.location(span);
     format!("{}:{}:{}", loc.file, loc.line, loc.column)
-}
-
-fn render(sources: &Sources, problems: &[Problem]) -> String {
-    let mut out = String::new();
-    for p in problems {
-        let at = p
-            .primary
-            .as_ref()
-            .map(|l| format!(" {}", place(sources, l.span)))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}[{}]{at}: {}",
-            p.severity.as_str(),
-            p.code,
-            p.message
-        );
-        if let Some(l) = &p.primary {
-            let _ = writeln!(out, "  label: {} {:?}", l.message, sources.slice(l.span));
-        }
-        for l in &p.secondary {
-            let _ = writeln!(
-                out,
-                "  also {}: {} {:?}",
-                place(sources, l.span),
-                l.message,
-                sources.slice(l.span)
-            );
-        }
-        if let Some(help) = &p.help {
-            let _ = writeln!(out, "  help: {help}");
-        }
-        for note in &p.notes {
-            let _ = writeln!(out, "  note: {note}");
-        }
-    }
-    out
 }
 
 fn show(value: &Value) -> String {
@@ -146,7 +109,7 @@ fn fixtures() {
         let problems = read_bytes(&name, &bytes, &schema, &mut sources, &mut submission);
         let text = format!(
             "{}---\n{}",
-            render(&sources, &problems),
+            plancheck::report::human::render_problems(&problems, &sources, false),
             dump(&sources, &submission)
         );
         insta::assert_snapshot!(text);
