@@ -61,6 +61,10 @@ impl Session {
                 }
             }
         }
+        if files.is_empty() {
+            // Nothing was read: the reason is already reported, and a "no plan" on top would mislead.
+            return None;
+        }
         self.check_rule_texts(files)
     }
 
@@ -73,12 +77,10 @@ impl Session {
             self.problems.extend(result.errors);
             parsed.push((id, result.file));
         }
-        if self.has_errors() {
-            return None;
-        }
+        // The items that did parse are still checked, so that one run shows every mistake.
         let (rules, problems) = check::check(&parsed);
         self.problems.extend(problems);
-        rules
+        if self.has_errors() { None } else { rules }
     }
 
     fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {

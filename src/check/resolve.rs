@@ -531,7 +531,7 @@ impl Resolver {
         let highest = resolved.resolve(scope.years.1);
         for y in [lowest, highest] {
             if y < base || y > end {
-                self.year_out_of_period(span, y, "the year read here,");
+                self.year_out_of_period(span, y, "the year");
                 return None;
             }
         }
@@ -1134,33 +1134,29 @@ impl Resolver {
                 unit,
             );
         }
+        let unknown_name =
+            qualifier.is_none() && at.is_none() && !self.indicators.contains_key(&target.node);
         if let Some(f) = filter {
-            self.problems.push(error(
-                "type",
-                "only an aggregate over a table takes `where`",
-                f.span,
-                "no table here",
-            ));
+            let problem = if unknown_name {
+                self.unknown_table(target)
+            } else {
+                error(
+                    "type",
+                    "only an aggregate over a table takes `where`",
+                    f.span,
+                    "no table here",
+                )
+            };
+            self.problems.push(problem);
             return None;
         }
         if function == Aggregate::Count {
-            if !self.tables.contains_key(&target.node) && qualifier.is_none() {
-                let mut problem = error(
-                    "unknown-table",
-                    format!("unknown table `{}`", target.node),
-                    target.span,
-                    "not declared",
-                );
-                if let Some(close) =
-                    did_you_mean(&target.node, self.tables.keys().map(String::as_str))
-                {
-                    problem = problem.help(format!("did you mean `{close}`?"));
-                }
-                self.problems.push(problem);
+            let problem = if unknown_name {
+                self.unknown_table(target)
             } else {
-                self.problems
-                    .push(self.aggregate_help(function, name.span, arg.span));
-            }
+                self.aggregate_help(function, name.span, arg.span)
+            };
+            self.problems.push(problem);
             return None;
         }
         if let Some(q) = qualifier {
@@ -1233,6 +1229,22 @@ impl Resolver {
             span,
             unit,
         )
+    }
+
+    fn unknown_table(&self, name: &Spanned<String>) -> Problem {
+        let problem = error(
+            "unknown-table",
+            format!("unknown table `{}`", name.node),
+            name.span,
+            "not declared",
+        );
+        match did_you_mean(&name.node, self.tables.keys().map(String::as_str)) {
+            Some(close) => problem.help(format!("did you mean `{close}`?")),
+            None => problem.help(format!(
+                "declare it: `table {} \"中文名\" {{ column unit }}`",
+                name.node
+            )),
+        }
     }
 
     fn aggregate_help(&self, function: Aggregate, name: Span, arg: Span) -> Problem {

@@ -161,13 +161,13 @@ pub fn gaps(rules: &RuleSet, gaps: &[Gap]) -> String {
             } else {
                 indicator_name(rules, &g.what)
             };
-            format!("{name} of {} in {} ({how})", g.entity, g.year)
+            format!("{name} for {} in {} ({how})", g.entity, g.year)
         })
         .collect();
     match parts.as_slice() {
         [] => "a value this rule needs is missing".to_string(),
-        [one] => format!("missing: {one}"),
-        many => format!("missing: {}", many.join("; ")),
+        [one] => format!("no value: {one}"),
+        many => format!("no values: {}", many.join("; ")),
     }
 }
 
@@ -190,6 +190,7 @@ fn op_words(op: CmpOp) -> &'static str {
     }
 }
 
+#[derive(Clone, Copy)]
 pub struct Comparison<'a> {
     pub rules: &'a RuleSet,
     pub sources: &'a Sources,

@@ -273,30 +273,37 @@ impl Judge<'_> {
         let l = ctx.eval(lhs);
         let r = ctx.eval(rhs);
         let t = tolerance.map(|t| ctx.number(t));
+        let words = describe::Comparison {
+            rules: self.rules,
+            sources: self.sources,
+            lhs,
+            rhs,
+            op,
+            tolerance: None,
+            year,
+        };
         let (l, r, t) = match (l, r, t) {
             (Ok(l), Ok(r), None) => (l, r, None),
             (Ok(l), Ok(r), Some(Ok((t, _)))) => (l, r, Some(t)),
             (l, r, t) => {
-                let errors = [l.err(), r.err(), t.and_then(|t| t.err())];
-                let unknown = errors
-                    .iter()
-                    .flatten()
-                    .find(|e| matches!(e, Unknown::Undefined(_)))
-                    .cloned()
-                    .unwrap_or_else(|| {
-                        let mut gaps: Vec<Gap> = errors
-                            .into_iter()
-                            .flatten()
-                            .flat_map(|e| match e {
-                                Unknown::Missing(g) => g,
-                                Unknown::Undefined(_) => Vec::new(),
-                            })
-                            .collect();
-                        gaps.sort();
-                        gaps.dedup();
-                        Unknown::Missing(gaps)
-                    });
-                return self.unknown(year, unknown);
+                // The target is still worth showing when only the measured value is missing.
+                let expected = match (&r, &t) {
+                    (Ok(r), None) => Some(words.expected(r.v)),
+                    (Ok(r), Some(Ok((t, _)))) => Some(
+                        describe::Comparison {
+                            tolerance: Some(*t),
+                            ..words
+                        }
+                        .expected(r.v),
+                    ),
+                    _ => None,
+                };
+                let mut f = self.unknown(
+                    year,
+                    value::merge_gaps([l.err(), r.err(), t.and_then(Result::err)]),
+                );
+                f.expected = expected;
+                return f;
             }
         };
         let holds = value::compare(op, l.v, r.v, t);
@@ -306,13 +313,8 @@ impl Judge<'_> {
             String::new(),
         );
         let words = describe::Comparison {
-            rules: self.rules,
-            sources: self.sources,
-            lhs,
-            rhs,
-            op,
             tolerance: t,
-            year,
+            ..words
         };
         f.actual = Some(describe::raw(l.v));
         f.expected = Some(words.expected(r.v));

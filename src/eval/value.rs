@@ -463,7 +463,7 @@ pub fn effective_bound(op: CmpOp, bound: Decimal, tolerance: Option<Decimal>) ->
     }
 }
 
-fn merge_gaps<const N: usize>(errors: [Option<Unknown>; N]) -> Unknown {
+pub(crate) fn merge_gaps<const N: usize>(errors: [Option<Unknown>; N]) -> Unknown {
     let mut gaps = Vec::new();
     for e in errors.into_iter().flatten() {
         match e {
