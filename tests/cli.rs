@@ -153,3 +153,11 @@ fn lint_reports_every_error() {
         "tests/fixtures/rules/syntax_several_errors.pcl"
     ]));
 }
+
+#[test]
+fn a_crash_is_an_internal_error_with_its_own_status() {
+    // Where in the source the panic happened changes with every edit; what the person reads does not.
+    insta::with_settings!({filters => vec![(r"src/[\w/.]+:\d+:\d+", "[source location]")]}, {
+        insta::assert_snapshot!(run(&["__crash"]));
+    });
+}

@@ -27,6 +27,9 @@ enum Command {
     Check(check::Args),
     /// Check rule files alone, before any data: syntax, names, units, years.
     Lint(lint::Args),
+    /// Crashes on purpose, so that tests can see how a crash is reported.
+    #[command(hide = true, name = "__crash")]
+    Crash,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -94,5 +97,10 @@ pub fn run() -> Status {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Lint(args) => lint::run(args),
+        #[expect(
+            clippy::panic,
+            reason = "the one deliberate panic, to test the crash path"
+        )]
+        Command::Crash => panic!("deliberate crash requested by `plancheck __crash`"),
     }
 }
