@@ -1,8 +1,12 @@
 //! Stage 5: findings and problems turned into what people and programs read.
 //! Only this module knows about terminals, colours and output formats.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use crate::check::RuleSet;
 use crate::check::model::RuleDef;
