@@ -15,7 +15,7 @@ pub enum Format {
     Human,
     /// Every finding, passes included (the documented JSON contract).
     Json,
-    /// SARIF 2.1.0, for code scanning (GitHub, GitLab).
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
     /// JUnit XML, for test reports (Jenkins, GitLab).
     Junit,
