@@ -11,9 +11,10 @@
 //!   failure of the target; the run's exit status still counts it.
 //! - `pass` is a plain test case; `on_track` is one with its progress in `<system-out>`.
 //!
-//! Element and attribute names keep to Jenkins' `junit-10.xsd` (xunit-plugin), which is also
-//! what GitLab reads: `skipped` is counted on the suite, not on `<testsuites>`, and test cases
-//! carry no `time` or `file`, which plancheck cannot say anything useful about.
+//! Element and attribute names keep to Jenkins' `junit-10.xsd` (xunit-plugin), the strictest of
+//! the common readers; GitLab reads the same elements. So `skipped` is counted on the suite, not
+//! on `<testsuites>`, and test cases carry no `time` or `file` (plancheck has nothing useful to
+//! say in them).
 
 use super::{
     Summary, check_label, citation, data_label, finding_label, headline, many_entities, plan_note,
