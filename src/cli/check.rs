@@ -1,14 +1,28 @@
+use super::output;
 use super::{Color, Status, stderr_color, stdout_color};
+use plancheck::check::RuleSet;
 use plancheck::diagnostic::Severity;
-use plancheck::report::{human, json};
+use plancheck::eval::Finding;
+use plancheck::report::{github, human, json, junit, markdown, sarif};
 use plancheck::session::{Entities, Session};
-use std::path::PathBuf;
+use plancheck::source::Sources;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum Format {
+    /// Compiler-style diagnostics for people.
     #[default]
     Human,
+    /// Every finding, passes included (the documented JSON contract).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML, for test reports (Jenkins, GitLab).
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the right lines.
+    Github,
+    /// A Markdown summary, for `$GITHUB_STEP_SUMMARY` or a merge-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -37,8 +51,24 @@ pub struct Args {
     /// Data files: long CSV (entity,year,indicator,value,unit) or record tables.
     #[arg(required = true)]
     data: Vec<PathBuf>,
+    /// What to print on standard output.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Also write a SARIF 2.1.0 report to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Report files")]
+    output_sarif: Option<PathBuf>,
+    /// Also write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Report files")]
+    output_junit: Option<PathBuf>,
+    /// Also write the JSON report to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Report files")]
+    output_json: Option<PathBuf>,
+    /// Also write the Markdown summary to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Report files")]
+    output_markdown: Option<PathBuf>,
+    /// Also write the GitHub Actions workflow commands to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Report files")]
+    output_github: Option<PathBuf>,
     /// The entity to check (default: the plan's own); `all` checks every entity in the data.
     #[arg(long)]
     entity: Option<String>,
@@ -52,7 +82,52 @@ pub struct Args {
     color: Color,
 }
 
+impl Args {
+    /// The report files asked for, each with its format and the flag that named it.
+    fn outputs(&self) -> Vec<(Format, &'static str, &Path)> {
+        [
+            (Format::Sarif, "--output-sarif", &self.output_sarif),
+            (Format::Junit, "--output-junit", &self.output_junit),
+            (Format::Json, "--output-json", &self.output_json),
+            (Format::Markdown, "--output-markdown", &self.output_markdown),
+            (Format::Github, "--output-github", &self.output_github),
+        ]
+        .into_iter()
+        .filter_map(|(format, flag, path)| Some((format, flag, path.as_deref()?)))
+        .collect()
+    }
+}
+
+/// A machine-readable report; file names in it are relative to `base`, the working directory.
+fn render(
+    format: Format,
+    findings: &[Finding],
+    rules: &RuleSet,
+    sources: &Sources,
+    base: &Path,
+) -> String {
+    match format {
+        // Standard output builds its own, with colour and the data problems in line.
+        Format::Human => human::render_findings(findings, rules, sources, Default::default()),
+        Format::Json => json::render(findings, sources),
+        Format::Sarif => sarif::render(findings, rules, sources, base),
+        Format::Junit => junit::render(findings, rules, sources, base),
+        Format::Github => github::render(findings, rules, sources, base),
+        Format::Markdown => markdown::render(findings, rules, sources, base),
+    }
+}
+
 pub fn run(args: Args) -> Status {
+    let outputs = args.outputs();
+    let flags: Vec<(&str, &Path)> = outputs
+        .iter()
+        .map(|&(_, flag, path)| (flag, path))
+        .collect();
+    if let Err(message) = output::check_paths(&flags, &args.rules, &args.data) {
+        eprintln!("error: {message}");
+        eprintln!("nothing was checked");
+        return Status::Unreadable;
+    }
     let mut session = Session::new();
     let Some(rules) = session.load_rules(&args.rules) else {
         eprint!(
@@ -84,6 +159,8 @@ pub fn run(args: Args) -> Status {
         return Status::Unreadable;
     }
     let findings = session.evaluate(&rules, &data, &entities);
+    // Reports name files relative to where the job runs, which is where CI systems look them up.
+    let base = std::env::current_dir().unwrap_or_default();
     match args.format {
         Format::Human => {
             // Data problems come first, in the same stream as the findings, so they read in order.
@@ -97,10 +174,26 @@ pub fn run(args: Args) -> Status {
                 human::render_findings(&findings, &rules, &session.sources, options)
             );
         }
-        Format::Json => {
+        format => {
             eprint!("{problems}");
-            print!("{}", json::render(&findings, &session.sources));
+            print!(
+                "{}",
+                render(format, &findings, &rules, &session.sources, &base)
+            );
         }
+    }
+    let files: Vec<(&Path, String)> = outputs
+        .iter()
+        .map(|&(format, _, path)| {
+            (
+                path,
+                render(format, &findings, &rules, &session.sources, &base),
+            )
+        })
+        .collect();
+    if let Err(message) = output::write_all(&files) {
+        eprintln!("error: {message}");
+        return Status::Unreadable;
     }
     let failing = args.fail_level.severity();
     if findings

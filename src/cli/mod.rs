@@ -2,6 +2,7 @@
 
 mod check;
 mod lint;
+mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -68,7 +69,7 @@ pub enum Status {
     Clean,
     /// At least one finding at or above the failing level.
     Findings,
-    /// The rules or the data could not be read.
+    /// The rules or the data could not be read, or a report file could not be written.
     Unreadable,
 }
 

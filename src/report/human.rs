@@ -1,6 +1,6 @@
 //! `--format human`: compiler-style diagnostics with codespan-reporting.
 
-use super::{Summary, by_entity, outcome_label};
+use super::{check_label, data_label, headline, many_entities, plan_note, summary_lines};
 use crate::check::RuleSet;
 use crate::diagnostic::{Problem, Severity};
 use crate::eval::{Finding, Outcome};
@@ -80,74 +80,25 @@ pub fn finding_diagnostic(f: &Finding, rules: &RuleSet, many_entities: bool) -> 
     };
     let mut labels = Vec::new();
     if let Some(span) = f.data {
-        let text = match (&f.actual, f.outcome) {
-            (_, Outcome::Missing) => "reported empty".to_string(),
-            (Some(actual), _) => format!("{actual}{} in {}", f.unit, f.year),
-            (None, _) => format!("{}", f.year),
-        };
-        labels.push(Label::primary(span.file, span.range()).with_message(text));
+        labels.push(Label::primary(span.file, span.range()).with_message(data_label(f)));
     }
-    let check_label = match &f.expected {
-        Some(expected) if f.unit.is_empty() => format!("target: {expected}"),
-        Some(expected) => format!("target: {expected}{}", f.unit),
-        None => "this check".to_string(),
-    };
     labels.push(if f.data.is_some() {
-        Label::secondary(f.rule_span.file, f.rule_span.range()).with_message(check_label)
+        Label::secondary(f.rule_span.file, f.rule_span.range()).with_message(check_label(f))
     } else {
-        Label::primary(f.rule_span.file, f.rule_span.range()).with_message(check_label)
+        Label::primary(f.rule_span.file, f.rule_span.range()).with_message(check_label(f))
     });
     let mut notes = Vec::new();
     if let Some(rule) = rules.rule(&f.rule) {
-        let article = rule.article.map(|a| format!("§{a} ")).unwrap_or_default();
-        let title = rule
-            .title
-            .as_ref()
-            .map(|t| format!(" — {t}"))
-            .unwrap_or_default();
-        notes.push(format!(
-            "plan {article}“{}” ({}, {}){title}",
-            rule.quote,
-            rule.attribute.as_str(),
-            attribute_zh(rule.attribute)
-        ));
+        notes.push(plan_note(rule));
     }
     if let Some(help) = &f.help {
         notes.push(format!("help: {help}"));
     }
-    let who = if many_entities {
-        format!("{} ", f.entity)
-    } else {
-        String::new()
-    };
-    let bound = f
-        .bound
-        .as_ref()
-        .map(|b| format!(" [{b}]"))
-        .unwrap_or_default();
     Diagnostic::new(shown_severity)
         .with_code(&f.rule)
-        .with_message(format!("{who}{}{bound}: {}", label(f, rules), f.message))
+        .with_message(headline(f, rules, many_entities))
         .with_labels(labels)
         .with_notes(notes)
-}
-
-/// Quality rules report problems with the data, not missed targets.
-fn label(f: &Finding, rules: &RuleSet) -> &'static str {
-    let quality = rules.rule(&f.rule).is_some_and(|r| r.quality);
-    if quality && f.outcome == Outcome::Fail {
-        "data problem"
-    } else {
-        outcome_label(f.outcome)
-    }
-}
-
-fn attribute_zh(a: crate::syntax::ast::Attribute) -> &'static str {
-    match a {
-        crate::syntax::ast::Attribute::Binding => "约束性",
-        crate::syntax::ast::Attribute::Expected => "预期性",
-        crate::syntax::ast::Attribute::Strive => "力争",
-    }
 }
 
 pub fn render_findings(
@@ -156,41 +107,13 @@ pub fn render_findings(
     sources: &Sources,
     options: Options,
 ) -> String {
-    let many = findings.iter().any(|f| f.entity != rules.plan.entity);
+    let many = many_entities(findings, rules);
     let diagnostics: Vec<_> = findings
         .iter()
         .filter(|f| options.show_passes || f.outcome != Outcome::Pass)
         .map(|f| finding_diagnostic(f, rules, many))
         .collect();
     let mut out = emit(sources, &diagnostics, options.color);
-    for (entity, summary) in by_entity(findings) {
-        out.push_str(&summary_line(
-            entity,
-            &summary,
-            findings.iter().filter(|f| f.entity == entity),
-        ));
-    }
-    if findings.is_empty() {
-        out.push_str("no findings: the rule set decided nothing for this data\n");
-    }
+    out.push_str(&summary_lines(findings));
     out
-}
-
-fn summary_line<'a>(
-    entity: &str,
-    s: &Summary,
-    findings: impl Iterator<Item = &'a Finding>,
-) -> String {
-    let (mut notes, mut warnings, mut errors) = (0, 0, 0);
-    for f in findings.filter(|f| f.outcome.is_problem()) {
-        match f.severity {
-            Severity::Note => notes += 1,
-            Severity::Warning => warnings += 1,
-            Severity::Error => errors += 1,
-        }
-    }
-    format!(
-        "{entity}: {} met, {} missed, {} missing, {} on track, {} at risk ({errors} at error level, {warnings} warning, {notes} note)\n",
-        s.pass, s.fail, s.missing, s.on_track, s.at_risk
-    )
 }
