@@ -297,6 +297,15 @@ impl Unit {
     }
 }
 
+/// A value followed by its unit as people write it: `85%`, `400亿元`, but `4 rank`, `30 km2`.
+pub fn with_unit(value: &str, unit: &str) -> String {
+    if unit.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("{value} {unit}")
+    } else {
+        format!("{value}{unit}")
+    }
+}
+
 fn join_name(left: &str, op: &str, right: &str) -> String {
     match (left.is_empty(), right.is_empty()) {
         (true, true) => String::new(),

@@ -29,7 +29,7 @@ pub fn shown(n: Decimal) -> String {
 /// A quantity with its unit: `85%`, `400亿元`, `30平方公里`.
 pub fn quantity(n: Decimal, unit: Option<&Unit>) -> String {
     match unit {
-        Some(u) if !u.name.is_empty() => format!("{}{}", shown(n), u.name),
+        Some(u) => crate::units::with_unit(&shown(n), &u.name),
         _ => shown(n),
     }
 }

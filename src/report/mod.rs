@@ -165,7 +165,7 @@ pub fn headline(f: &Finding, rules: &RuleSet, many_entities: bool) -> String {
 pub fn data_label(f: &Finding) -> String {
     match (&f.actual, f.outcome) {
         (_, Outcome::Missing) => "reported empty".to_string(),
-        (Some(actual), _) => format!("{actual}{} in {}", f.unit, f.year),
+        (Some(actual), _) => format!("{} in {}", with_unit(actual, &f.unit), f.year),
         (None, _) => format!("{}", f.year),
     }
 }
@@ -179,9 +179,7 @@ pub fn check_label(f: &Finding) -> String {
 }
 
 /// A value from `actual` or `expected` with the finding's unit: `86.1%`, `>= 85%`.
-pub fn with_unit(value: &str, unit: &str) -> String {
-    format!("{value}{unit}")
-}
+pub use crate::units::with_unit;
 
 /// Where a finding is, for machines: first the value that decided it (or the rule, when no
 /// value did), then the rule's check when that is a second place.
