@@ -1,8 +1,11 @@
 //! Stage 5: findings and problems turned into what people and programs read.
 //! Only this module knows about terminals, colours and output formats.
 
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod supervisor;
+pub mod supervisor_md;
 
 use crate::eval::{Finding, Outcome};
 use std::collections::BTreeMap;
