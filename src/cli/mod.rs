@@ -2,6 +2,7 @@
 
 mod check;
 mod lint;
+mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -27,6 +28,8 @@ enum Command {
     Check(check::Args),
     /// Check rule files alone, before any data: syntax, names, units, years.
     Lint(lint::Args),
+    /// Write the supervisor's report: one self-contained HTML page (or Markdown).
+    Report(report::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -94,5 +97,6 @@ pub fn run() -> Status {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
