@@ -330,6 +330,8 @@ pub struct DataProblem {
     pub location: Option<Location>,
     /// The text of the cell the problem points at.
     pub found: Option<String>,
+    /// How to fix it, when the reader knows (`did you mean …?`).
+    pub help: Option<String>,
 }
 
 /// Counts of targets by attribute and verdict.
@@ -1053,6 +1055,7 @@ fn data_problems(input: &Input, findings: &[&Finding]) -> Vec<DataProblem> {
             message: p.message.clone(),
             location: span.map(|s| sources.location(s)),
             found: span.map(|s| cell_text(sources, s)),
+            help: p.help.clone(),
         });
     }
     for f in findings {
@@ -1074,11 +1077,14 @@ fn data_problems(input: &Input, findings: &[&Finding]) -> Vec<DataProblem> {
             message: f.message.clone(),
             location: f.data.map(|s| sources.location(s)),
             found: f.data.map(|s| cell_text(sources, s)),
+            help: None,
         });
     }
     out.sort_by(|a, b| {
+        // Problems with a place first, in file order; those without one after.
         let key = |p: &DataProblem| {
             (
+                p.location.is_none(),
                 p.location
                     .as_ref()
                     .map(|l| (l.file.clone(), l.line, l.column)),

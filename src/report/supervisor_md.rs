@@ -179,7 +179,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
             Some(v) => code(v),
             None => "—".to_string(),
         };
-        let (head, detail) = i18n::problem_text(lang, &p.source, &p.message);
+        let (head, detail) = i18n::problem_text(lang, p);
         let detail = if detail.is_empty() {
             String::new()
         } else {
@@ -193,4 +193,18 @@ pub fn render(report: &Report, lang: Lang) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, code};
+
+    #[test]
+    fn cells_cannot_break_the_table_or_open_tags() {
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+        assert_eq!(cell("<script>x</script>"), "&lt;script>x&lt;/script>");
+        assert_eq!(cell("2025年 < 第4位"), "2025年 < 第4位");
+        assert_eq!(cell("energy_per_gdp *x*"), "energy\\_per\\_gdp \\*x\\*");
+        assert_eq!(code("a`b|c"), "`a'b\\|c`");
+    }
 }

@@ -562,3 +562,29 @@ pub fn legend(lang: Lang, report: &Report, chart: &Chart) -> String {
     out.push_str("</ul>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::YAxis;
+
+    #[test]
+    fn axes_have_round_ticks() {
+        let y = YAxis::nice(230.0, 400.0, false);
+        assert_eq!((y.low, y.high, y.step), (200.0, 400.0, 50.0));
+        assert_eq!(y.label(250.0), "250");
+        let y = YAxis::nice(0.684, 0.742, false);
+        assert_eq!(y.decimals, 2);
+        assert_eq!(y.label(0.7), "0.70");
+    }
+
+    #[test]
+    fn counts_and_ranks_get_whole_ticks() {
+        let y = YAxis::nice(0.0, 1.0, true);
+        assert_eq!(y.step, 1.0);
+        assert_eq!(y.ticks(), [0.0, 1.0]);
+        // A flat series still gets an axis, and no `-0`.
+        let y = YAxis::nice(0.0, 0.0, false);
+        assert!(y.low < 0.0 && y.high > 0.0);
+        assert_eq!(y.label(-0.0), "0.0");
+    }
+}

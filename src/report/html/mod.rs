@@ -539,7 +539,7 @@ fn problems(out: &mut String, report: &Report, lang: Lang) {
                 severity.as_str()
             }
         };
-        let (head, detail) = i18n::problem_text(lang, &p.source, &p.message);
+        let (head, detail) = i18n::problem_text(lang, p);
         let detail = if detail.is_empty() {
             String::new()
         } else {
@@ -557,4 +557,18 @@ fn problems(out: &mut String, report: &Report, lang: Lang) {
         );
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_text_and_attribute_values() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(esc("犍为县“十四五”"), "犍为县“十四五”");
+    }
 }

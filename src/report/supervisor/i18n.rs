@@ -4,8 +4,8 @@
 //! rules' English titles carry their meaning. Numbers keep the plan's units.
 
 use super::{
-    Bar, Gap, Goal, Lang, Latest, MissingValue, ProblemSource, Report, SeriesLabel, Shown,
-    TargetRow, Verdict,
+    Bar, DataProblem, Gap, Goal, Lang, Latest, MissingValue, ProblemSource, Report, SeriesLabel,
+    Shown, TargetRow, Verdict,
 };
 use crate::diagnostic::Severity;
 use crate::syntax::ast::{Attribute, CmpOp};
@@ -692,17 +692,25 @@ pub fn problem_source(lang: Lang, report: &Report, source: &ProblemSource) -> St
     }
 }
 
-/// The explanation of a data problem: the rule's own words (or title) and the finding's message.
-pub fn problem_text(lang: Lang, source: &ProblemSource, message: &str) -> (String, String) {
-    match source {
+/// The explanation of a data problem: the rule's own words (or title) and the finding's
+/// message; for a reader's problem, its message and its help.
+pub fn problem_text(lang: Lang, problem: &DataProblem) -> (String, String) {
+    match &problem.source {
         ProblemSource::Quality { quote, title, .. } => {
             let head = match (lang, title) {
                 (Lang::En, Some(t)) => t.clone(),
                 _ => quote.clone(),
             };
-            (head, message.to_string())
+            (head, problem.message.clone())
         }
-        ProblemSource::Reader { .. } => (message.to_string(), String::new()),
+        ProblemSource::Reader { .. } => (
+            problem.message.clone(),
+            problem
+                .help
+                .as_ref()
+                .map(|h| format!("help: {h}"))
+                .unwrap_or_default(),
+        ),
     }
 }
 
@@ -716,7 +724,7 @@ pub fn checks_line(lang: Lang, report: &Report) -> String {
             "按检查项计共 {total} 项（逐年目标每年计一项，含数据质量问题 {quality} 项，与 plancheck check 的统计一致）："
         ),
         Lang::En => format!(
-            "Counted per check as `plancheck check` counts them, {total} in all (a year-by-year target once per year; {quality} data-quality failures included):"
+            "Counted per check as plancheck check counts them, {total} in all (a year-by-year target once per year; {quality} data-quality failures included):"
         ),
     }
 }
@@ -725,5 +733,64 @@ pub fn shown_rows(lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => "显示",
         Lang::En => "Showing",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn report() -> Report {
+        Report {
+            plan: String::new(),
+            entity: "犍为县".into(),
+            period: (2021, 2025),
+            base_year: 2020,
+            horizon: None,
+            files: Vec::new(),
+            date: None,
+            names: BTreeMap::from([
+                ("gdp_growth".to_string(), "地区生产总值增速".to_string()),
+                ("energy_per_gdp".to_string(), "单位GDP能耗".to_string()),
+            ]),
+            summary: Default::default(),
+            quality_findings: 0,
+            matrix: Default::default(),
+            targets: Vec::new(),
+            charts: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn numbers_keep_the_plans_units() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(quantity(Lang::Zh, d("400"), "亿元"), "400亿元");
+        assert_eq!(quantity(Lang::Zh, d("54.20"), "%"), "54.2%");
+        assert_eq!(quantity(Lang::Zh, d("3"), "rank"), "第3位");
+        assert_eq!(quantity(Lang::En, d("3"), "rank"), "rank 3");
+        assert_eq!(difference(Lang::Zh, d("1.7"), "%"), "1.7个百分点");
+        assert_eq!(number(d("2.3793103448275862068965517241")), "≈2.379");
+        assert_eq!(number(d("1000.00")), "1000");
+    }
+
+    #[test]
+    fn checks_read_as_words() {
+        let r = report();
+        assert_eq!(
+            check_text(Lang::Zh, &r, "gdp_growth > 乐山市.gdp_growth"),
+            "地区生产总值增速 > 乐山市的地区生产总值增速"
+        );
+        assert_eq!(
+            check_text(Lang::Zh, &r, "energy_per_gdp < energy_per_gdp[year - 1]"),
+            "单位GDP能耗 < 单位GDP能耗（上年）"
+        );
+        assert_eq!(
+            check_text(Lang::En, &r, "x >= y tolerance 1个百分点 and z != w[2020]"),
+            "x ≥ y tolerance 1个百分点 and z ≠ w[2020]"
+        );
+        // An unclosed bracket is kept as written.
+        assert_eq!(check_text(Lang::En, &r, "x[year"), "x[year");
     }
 }
