@@ -8,7 +8,9 @@ pub mod i18n;
 
 use super::Summary;
 use crate::check::RuleSet;
-use crate::check::model::{Aggregate, EntityRef, Expr, ExprKind, RuleDef, Schedule, YearRef};
+use crate::check::model::{
+    Aggregate, EntityRef, Expr, ExprKind, IndicatorDef, RuleDef, Schedule, YearRef,
+};
 use crate::data::{Submission, Value};
 use crate::diagnostic::{Problem, Severity};
 use crate::eval::value::{Ctx, TableIndex, V};
@@ -511,6 +513,16 @@ fn cumulative_of(expr: &Expr, deadline: i32) -> Option<(&str, i32, i32)> {
     }
 }
 
+/// The value of an expression that reads no data, such as `400亿元` brought into the other side's unit.
+fn constant(expr: &Expr) -> Option<Decimal> {
+    match &expr.kind {
+        ExprKind::Number(n) => Some(*n),
+        ExprKind::Scale(inner, factor) => constant(inner)?.checked_mul(*factor),
+        ExprKind::Neg(inner) => Some(-constant(inner)?),
+        _ => None,
+    }
+}
+
 fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
     if whole <= Decimal::ZERO {
         return None;
@@ -604,15 +616,15 @@ fn target_row(input: &Input, rule: &RuleDef, findings: &[&Finding], charts: &[Ch
             let Some(f) = findings.first() else {
                 return row;
             };
-            let expected = f.expected.as_deref().and_then(parse_expected).or_else(|| {
-                f.progress.as_ref().and_then(|p| {
-                    let op = check.and_then(|c| match &c.kind {
-                        ExprKind::Compare { op, .. } => Some(*op),
-                        _ => None,
-                    })?;
-                    Some((op, Shown::Num(p.target)))
-                })
-            });
+            // A missing value leaves the finding without a bound; the rule's constant still says it.
+            let expected = f
+                .expected
+                .as_deref()
+                .and_then(parse_expected)
+                .or_else(|| match &check?.kind {
+                    ExprKind::Compare { op, rhs, .. } => Some((*op, Shown::Num(constant(rhs)?))),
+                    _ => None,
+                });
             let lhs = check.and_then(comparison).map(|(l, _)| l);
             if let Some((op, target)) = expected {
                 row.goal = match (lhs.and_then(|l| cumulative_of(l, deadline)), target) {
@@ -775,38 +787,10 @@ fn reads_other(expr: &Expr, indicator: &str) -> bool {
     }
 }
 
-/// An expression evaluated for every year of `years` where it has a number.
-fn evaluated(
-    input: &Input,
-    tables: &TableIndex,
-    expr: &Expr,
-    years: &[i32],
-) -> Vec<(i32, Decimal)> {
-    let ctx = Ctx {
-        data: input.data,
-        tables,
-        subject: input.entity,
-        year: 0,
-        row: None,
-    };
-    years
-        .iter()
-        .filter_map(|&y| match ctx.at(y).eval(expr) {
-            Ok(v) => match v.v {
-                V::Num(n) => Some((y, n)),
-                V::Bool(_) => None,
-            },
-            Err(_) => None,
-        })
-        .collect()
-}
-
-fn marks_of(findings: &[&Finding], series: usize, indicator: Option<&str>) -> Vec<Mark> {
+/// Where a chart marks a finding: missed years, a value at risk, a year with no value.
+fn marks_of(findings: &[&Finding], series: usize) -> Vec<Mark> {
     findings
         .iter()
-        .filter(|f| {
-            indicator.is_none_or(|i| f.bound.as_deref().or(f.indicator.as_deref()) == Some(i))
-        })
         .filter_map(|f| {
             let kind = match f.outcome {
                 Outcome::Fail => MarkKind::Fail,
@@ -837,28 +821,35 @@ fn base_value(input: &Input, indicator: &str) -> Option<Decimal> {
     }
 }
 
-/// One chart per indicator the entity reported in two years or more, then one per
-/// year-by-year rule whose measured value is computed (a ratio, say) rather than read.
-fn charts(input: &Input, by_rule: &BTreeMap<&str, Vec<&Finding>>) -> Vec<Chart> {
-    let rules = input.rules;
-    let tables = TableIndex::new(input.data);
-    let flagged = flagged_cells(input, by_rule);
-    let no_findings: Vec<&Finding> = Vec::new();
-    let findings_of = |id: &str| by_rule.get(id).unwrap_or(&no_findings);
-    let targets: Vec<&RuleDef> = rules.rules.iter().filter(|r| !r.quality).collect();
-    let mut out: Vec<(u32, Chart)> = Vec::new();
-    for (id, def) in &rules.indicators {
-        let (numbers, flags) = yearly(input.data, input.entity, id);
+/// What every chart is drawn from.
+struct Charting<'a> {
+    input: &'a Input<'a>,
+    tables: TableIndex<'a>,
+    by_rule: &'a BTreeMap<&'a str, Vec<&'a Finding>>,
+    flagged: BTreeSet<(String, i32)>,
+    targets: Vec<&'a RuleDef>,
+}
+
+impl Charting<'_> {
+    fn findings(&self, rule: &str) -> &[&Finding] {
+        self.by_rule.get(rule).map_or(&[], Vec::as_slice)
+    }
+
+    /// The chart of one indicator the entity reported in two years or more, with the
+    /// targets that read it; `None` below two years. Also the first article it serves.
+    fn indicator(&self, id: &str, def: &IndicatorDef) -> Option<(u32, Chart)> {
+        let (numbers, flags) = yearly(self.input.data, self.input.entity, id);
         let years: BTreeSet<i32> = numbers
             .iter()
             .map(|p| p.0)
             .chain(flags.iter().map(|p| p.0))
             .collect();
-        if years.len() < 2 {
-            continue;
+        let (&first, &last) = (years.first()?, years.last()?);
+        if first == last {
+            return None;
         }
         let mut chart = Chart {
-            id: id.clone(),
+            id: id.to_string(),
             title: def.name.clone(),
             rule: None,
             unit: def.unit.name.clone(),
@@ -873,7 +864,7 @@ fn charts(input: &Input, by_rule: &BTreeMap<&str, Vec<&Finding>>) -> Vec<Chart> 
                 flagged: numbers
                     .iter()
                     .map(|p| p.0)
-                    .filter(|y| flagged.contains(&(id.clone(), *y)))
+                    .filter(|y| self.flagged.contains(&(id.to_string(), *y)))
                     .collect(),
                 points: numbers,
             }],
@@ -882,105 +873,31 @@ fn charts(input: &Input, by_rule: &BTreeMap<&str, Vec<&Finding>>) -> Vec<Chart> 
             rules: Vec::new(),
         };
         let mut article = u32::MAX;
-        for rule in &targets {
-            let Some(instance) = rule.instances.first() else {
+        for rule in &self.targets {
+            let Some((lhs, rhs)) = rule.instances.first().and_then(|i| comparison(&i.check)) else {
                 continue;
             };
-            let fs = findings_of(&rule.id);
-            let Some((lhs, rhs)) = comparison(&instance.check) else {
-                continue;
+            let related = match rule.schedule {
+                Schedule::By(deadline) if plain_indicator(lhs) == Some(id) => {
+                    self.add_deadline(&mut chart, rule, deadline);
+                    true
+                }
+                Schedule::By(deadline) => match cumulative_of(lhs, deadline) {
+                    Some((ind, from, to)) if ind == id => {
+                        self.add_cumulative(&mut chart, rule, from, to);
+                        true
+                    }
+                    _ => false,
+                },
+                Schedule::Each(..) if plain_indicator(lhs) == Some(id) => {
+                    if reads_other(rhs, id) {
+                        self.add_comparison(&mut chart, rhs, first, last);
+                    }
+                    chart.marks.extend(marks_of(self.findings(&rule.id), 0));
+                    true
+                }
+                Schedule::Each(..) => false,
             };
-            let mut related = false;
-            match rule.schedule {
-                Schedule::By(deadline) => {
-                    let target = fs.first().and_then(|f| {
-                        let (op, t) = f.expected.as_deref().and_then(parse_expected)?;
-                        Some((op, t.number()?, f))
-                    });
-                    if plain_indicator(lhs) == Some(id.as_str()) {
-                        related = true;
-                        if let Some((op, value, f)) = target {
-                            let base = f
-                                .progress
-                                .as_ref()
-                                .map(|p| p.base)
-                                .or_else(|| base_value(input, id));
-                            chart.targets.push(TargetLine {
-                                rule: rule.id.clone(),
-                                op,
-                                value,
-                                deadline,
-                                path_from: base.map(|b| (rules.plan.base_year, b)),
-                                series: 0,
-                            });
-                            chart.marks.extend(marks_of(fs, 0, None));
-                        }
-                    } else if let Some((ind, from, to)) = cumulative_of(lhs, deadline)
-                        && ind == id
-                    {
-                        related = true;
-                        let mut total = Decimal::ZERO;
-                        let mut running = Vec::new();
-                        for year in from..=to {
-                            let Some(v) = chart.series[0]
-                                .points
-                                .iter()
-                                .find(|p| p.0 == year)
-                                .map(|p| p.1)
-                            else {
-                                break;
-                            };
-                            total += v;
-                            running.push((year, total));
-                        }
-                        if !running.is_empty() {
-                            let index = chart.series.len();
-                            chart.series.push(Series {
-                                role: Role::Cumulative,
-                                label: Some(SeriesLabel::Cumulative { from }),
-                                points: running,
-                                flagged: BTreeSet::new(),
-                            });
-                            if let Some((op, value, _)) = target {
-                                chart.targets.push(TargetLine {
-                                    rule: rule.id.clone(),
-                                    op,
-                                    value,
-                                    deadline: to,
-                                    path_from: Some((from - 1, Decimal::ZERO)),
-                                    series: index,
-                                });
-                            }
-                            chart.marks.extend(marks_of(fs, index, None));
-                        }
-                    }
-                }
-                Schedule::Each(..) => {
-                    if plain_indicator(lhs) == Some(id.as_str()) {
-                        related = true;
-                        if reads_other(rhs, id) {
-                            let label = series_label(input, rhs);
-                            let span: Vec<i32> = (*years.first().unwrap_or(&0)
-                                ..=*years.last().unwrap_or(&0))
-                                .collect();
-                            let points = evaluated(input, &tables, rhs, &span);
-                            let known = chart
-                                .series
-                                .iter()
-                                .any(|s| s.label.as_ref() == Some(&label));
-                            if !points.is_empty() && !known {
-                                chart.series.push(Series {
-                                    role: Role::Compare,
-                                    label: Some(label),
-                                    points,
-                                    flagged: BTreeSet::new(),
-                                });
-                            }
-                        }
-                        chart.marks.extend(marks_of(fs, 0, None));
-                    }
-                }
-            }
             if related {
                 chart.rules.push(rule.id.clone());
                 article = article.min(rule.article.unwrap_or(u32::MAX));
@@ -990,54 +907,182 @@ fn charts(input: &Input, by_rule: &BTreeMap<&str, Vec<&Finding>>) -> Vec<Chart> 
         chart.marks.dedup();
         chart.rules.sort();
         chart.rules.dedup();
-        out.push((article, chart));
+        Some((article, chart))
     }
-    // Year-by-year rules that measure a computed value get a chart of that value.
-    let (first, last) = (
-        rules.plan.base_year,
-        input
-            .data
-            .horizon(input.entity)
-            .unwrap_or(rules.plan.period.1),
-    );
-    let span: Vec<i32> = (first..=last).collect();
-    for rule in &targets {
-        let (Schedule::Each(..), Some(instance)) = (rule.schedule, rule.instances.first()) else {
-            continue;
+
+    /// `by YEAR: x OP target`: the target, the straight path to it, the verdict's mark.
+    fn add_deadline(&self, chart: &mut Chart, rule: &RuleDef, deadline: i32) {
+        let findings = self.findings(&rule.id);
+        let Some((op, value, f)) = target_of(findings) else {
+            return;
         };
-        let Some((lhs, _)) = comparison(&instance.check) else {
-            continue;
+        let base = f
+            .progress
+            .as_ref()
+            .map(|p| p.base)
+            .or_else(|| base_value(self.input, &chart.id));
+        chart.targets.push(TargetLine {
+            rule: rule.id.clone(),
+            op,
+            value,
+            deadline,
+            path_from: base.map(|b| (self.input.rules.plan.base_year, b)),
+            series: 0,
+        });
+        chart.marks.extend(marks_of(findings, 0));
+    }
+
+    /// `by YEAR: sum(x[from..to]) OP target`: a running total, held against the target
+    /// and the straight path from nothing before `from`.
+    fn add_cumulative(&self, chart: &mut Chart, rule: &RuleDef, from: i32, to: i32) {
+        let Some(main) = chart.series.first() else {
+            return;
         };
-        if plain_indicator(lhs).is_some() || lhs.unit.is_none() {
-            continue;
+        let mut total = Decimal::ZERO;
+        let mut running = Vec::new();
+        // A total stops at the first year not reported: after it, it would be no total.
+        for year in from..=to {
+            let Some(v) = value_in(&main.points, year) else {
+                break;
+            };
+            total += v;
+            running.push((year, total));
         }
-        let points = evaluated(input, &tables, lhs, &span);
+        if running.is_empty() {
+            return;
+        }
+        let index = chart.series.len();
+        chart.series.push(Series {
+            role: Role::Cumulative,
+            label: Some(SeriesLabel::Cumulative { from }),
+            points: running,
+            flagged: BTreeSet::new(),
+        });
+        let findings = self.findings(&rule.id);
+        if let Some((op, value, _)) = target_of(findings) {
+            chart.targets.push(TargetLine {
+                rule: rule.id.clone(),
+                op,
+                value,
+                deadline: to,
+                path_from: Some((from - 1, Decimal::ZERO)),
+                series: index,
+            });
+        }
+        chart.marks.extend(marks_of(findings, index));
+    }
+
+    /// The other side of a year-by-year comparison (another entity, another indicator),
+    /// over the years the chart's indicator was reported.
+    fn add_comparison(&self, chart: &mut Chart, rhs: &Expr, first: i32, last: i32) {
+        let label = series_label(self.input, rhs);
+        if chart
+            .series
+            .iter()
+            .any(|s| s.label.as_ref() == Some(&label))
+        {
+            return;
+        }
+        let points = self.evaluated(rhs, first..=last);
+        if !points.is_empty() {
+            chart.series.push(Series {
+                role: Role::Compare,
+                label: Some(label),
+                points,
+                flagged: BTreeSet::new(),
+            });
+        }
+    }
+
+    /// A year-by-year rule that measures a computed value (a ratio, say) gets a chart of it.
+    fn rule(&self, rule: &RuleDef) -> Option<(u32, Chart)> {
+        let (Schedule::Each(..), Some(instance)) = (rule.schedule, rule.instances.first()) else {
+            return None;
+        };
+        let (lhs, _) = comparison(&instance.check)?;
+        let unit = lhs.unit.as_ref()?;
+        if plain_indicator(lhs).is_some() {
+            return None;
+        }
+        let plan = &self.input.rules.plan;
+        let last = self
+            .input
+            .data
+            .horizon(self.input.entity)
+            .unwrap_or(plan.period.1);
+        let points = self.evaluated(lhs, plan.base_year..=last);
         if points.len() < 2 {
-            continue;
+            return None;
         }
         let chart = Chart {
             id: format!("rule:{}", rule.id),
             title: rule.quote.clone(),
             rule: Some(rule.id.clone()),
-            unit: lhs
-                .unit
-                .as_ref()
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
+            unit: unit.name.clone(),
             kind: ChartKind::Line,
             series: vec![Series {
                 role: Role::Main,
-                label: Some(series_label(input, lhs)),
+                label: Some(series_label(self.input, lhs)),
                 points,
                 flagged: BTreeSet::new(),
             }],
             targets: Vec::new(),
-            marks: marks_of(findings_of(&rule.id), 0, None),
+            marks: marks_of(self.findings(&rule.id), 0),
             rules: vec![rule.id.clone()],
         };
-        out.push((rule.article.unwrap_or(u32::MAX), chart));
+        Some((rule.article.unwrap_or(u32::MAX), chart))
     }
-    // In the plan's order: by the first article a chart's targets cite, then by id.
+
+    /// An expression evaluated for every year where it has a number.
+    fn evaluated(&self, expr: &Expr, years: std::ops::RangeInclusive<i32>) -> Points {
+        let ctx = Ctx {
+            data: self.input.data,
+            tables: &self.tables,
+            subject: self.input.entity,
+            year: 0,
+            row: None,
+        };
+        years
+            .filter_map(|y| match ctx.at(y).eval(expr) {
+                Ok(v) => match v.v {
+                    V::Num(n) => Some((y, n)),
+                    V::Bool(_) => None,
+                },
+                Err(_) => None,
+            })
+            .collect()
+    }
+}
+
+fn value_in(points: &[(i32, Decimal)], year: i32) -> Option<Decimal> {
+    points.iter().find(|p| p.0 == year).map(|p| p.1)
+}
+
+/// The numeric target of a deadline rule, from its finding.
+fn target_of<'a>(findings: &[&'a Finding]) -> Option<(CmpOp, Decimal, &'a Finding)> {
+    let f = *findings.first()?;
+    let (op, target) = f.expected.as_deref().and_then(parse_expected)?;
+    Some((op, target.number()?, f))
+}
+
+/// One chart per indicator the entity reported in two years or more, then one per
+/// year-by-year rule whose measured value is computed rather than read; in the plan's
+/// order (the first article a chart serves), then by id.
+fn charts(input: &Input, by_rule: &BTreeMap<&str, Vec<&Finding>>) -> Vec<Chart> {
+    let charting = Charting {
+        input,
+        tables: TableIndex::new(input.data),
+        by_rule,
+        flagged: flagged_cells(input, by_rule),
+        targets: input.rules.rules.iter().filter(|r| !r.quality).collect(),
+    };
+    let mut out: Vec<(u32, Chart)> = input
+        .rules
+        .indicators
+        .iter()
+        .filter_map(|(id, def)| charting.indicator(id, def))
+        .chain(charting.targets.iter().filter_map(|r| charting.rule(r)))
+        .collect();
     out.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
     out.into_iter().map(|(_, c)| c).collect()
 }

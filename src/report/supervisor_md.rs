@@ -150,7 +150,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         let progress = if progress.is_empty() {
             "—".to_string()
         } else {
-            progress.join("; ")
+            progress.join(sep)
         };
         let _ = writeln!(
             out,

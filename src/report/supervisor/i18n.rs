@@ -549,13 +549,29 @@ pub fn gap(lang: Lang, gap: &Gap, unit: &str) -> String {
     }
 }
 
+/// What a target lacks, consecutive years run together: `单位GDP能耗 2020–2025年（未报送）`.
 pub fn missing(lang: Lang, report: &Report, m: &[MissingValue]) -> Option<String> {
     if m.is_empty() {
         return None;
     }
-    let items: Vec<String> = m
+    // `m` is sorted, so the years of one value come together and in order.
+    let mut groups: Vec<(&MissingValue, Vec<(i32, i32)>)> = Vec::new();
+    for v in m {
+        match groups.last_mut() {
+            Some((first, runs))
+                if first.entity == v.entity && first.what == v.what && first.empty == v.empty =>
+            {
+                match runs.last_mut() {
+                    Some(run) if run.1 + 1 == v.year => run.1 = v.year,
+                    _ => runs.push((v.year, v.year)),
+                }
+            }
+            _ => groups.push((v, vec![(v.year, v.year)])),
+        }
+    }
+    let items: Vec<String> = groups
         .iter()
-        .map(|m| {
+        .map(|(m, runs)| {
             let what = match lang {
                 Lang::Zh => report
                     .names
@@ -569,11 +585,21 @@ pub fn missing(lang: Lang, report: &Report, m: &[MissingValue]) -> Option<String
             } else {
                 format!("{} ", m.entity)
             };
+            let when: Vec<String> = runs
+                .iter()
+                .map(|(a, b)| match (lang, a == b) {
+                    (Lang::Zh, true) => year(lang, *a),
+                    (Lang::Zh, false) => years(lang, *a, *b),
+                    (Lang::En, true) => a.to_string(),
+                    (Lang::En, false) => format!("{a}–{b}"),
+                })
+                .collect();
+            let when = when.join(if lang == Lang::Zh { "、" } else { ", " });
             match (lang, m.empty) {
-                (Lang::Zh, true) => format!("{who}{what} {}（空值）", year(lang, m.year)),
-                (Lang::Zh, false) => format!("{who}{what} {}（未报送）", year(lang, m.year)),
-                (Lang::En, true) => format!("{who}{what} {} (empty cell)", m.year),
-                (Lang::En, false) => format!("{who}{what} {} (not reported)", m.year),
+                (Lang::Zh, true) => format!("{who}{what} {when}（空值）"),
+                (Lang::Zh, false) => format!("{who}{what} {when}（未报送）"),
+                (Lang::En, true) => format!("{who}{what} {when} (empty cell)"),
+                (Lang::En, false) => format!("{who}{what} {when} (not reported)"),
             }
         })
         .collect();
