@@ -16,7 +16,13 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("PLANCHECK_CHROMIUM") {
-        return Some(PathBuf::from(path));
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "PLANCHECK_CHROMIUM names {}, which is not a file",
+            path.display()
+        );
+        return Some(path);
     }
     let fixed = Path::new("/usr/bin/chromium");
     if fixed.exists() {
@@ -365,6 +371,28 @@ fn check_example(browser: &Path, example: &str, scratch: &Path) -> PathBuf {
     assert!(
         articles.windows(2).all(|w| w[0] <= w[1]),
         "{example}: sorted by article: {articles:?}"
+    );
+
+    // Without scripts the page is the file as written (`--dump-dom` itself needs scripts):
+    // every row shown, and no controls that would do nothing.
+    let plain = std::fs::read_to_string(&page).expect("the page");
+    assert!(
+        !tags(&plain, "html")
+            .iter()
+            .any(|a| a.contains_key("data-js")),
+        "{example}: the file is as written"
+    );
+    let rows: Vec<BTreeMap<String, String>> = tags(&plain, "tr")
+        .into_iter()
+        .filter(|a| a.contains_key("data-rule"))
+        .collect();
+    assert_eq!(rows.len(), targets.len());
+    assert!(rows.iter().all(|a| !a.contains_key("hidden")));
+    assert!(
+        tags(&plain, "form").iter().any(
+            |a| a.get("id").map(String::as_str) == Some("controls") && a.contains_key("hidden")
+        ),
+        "{example}: the controls stay hidden without scripts"
     );
     page
 }
