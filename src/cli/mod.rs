@@ -3,6 +3,7 @@
 mod check;
 mod lint;
 mod output;
+mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -31,6 +32,8 @@ enum Command {
     /// Crashes on purpose, so that tests can see how a crash is reported.
     #[command(hide = true, name = "__crash")]
     Crash,
+    /// Write the supervisor's report: one self-contained HTML page (or Markdown).
+    Report(report::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -103,5 +106,6 @@ pub fn run() -> Status {
             reason = "the one deliberate panic, to test the crash path"
         )]
         Command::Crash => panic!("deliberate crash requested by `plancheck __crash`"),
+        Command::Report(args) => report::run(args),
     }
 }

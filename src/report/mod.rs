@@ -2,11 +2,14 @@
 //! Only this module knows about terminals, colours and output formats.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod supervisor;
+pub mod supervisor_md;
 
 use crate::check::RuleSet;
 use crate::check::model::RuleDef;
