@@ -4,6 +4,7 @@ pub mod check;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
+pub mod fmt;
 pub mod report;
 pub mod session;
 pub mod source;

@@ -83,7 +83,8 @@ impl Session {
         if self.has_errors() { None } else { rules }
     }
 
-    fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {
+    /// The `.pcl` files at `path`: the file itself, or every one under a directory, sorted.
+    pub fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {
         if !path.is_dir() {
             if !path.exists() {
                 self.problems.push(Problem::error(

@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands they run.
 
 mod check;
+mod fmt;
 mod lint;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -27,6 +28,8 @@ enum Command {
     Check(check::Args),
     /// Check rule files alone, before any data: syntax, names, units, years.
     Lint(lint::Args),
+    /// Lay rule files out in the one canonical way, keeping every comment.
+    Fmt(fmt::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -94,5 +97,6 @@ pub fn run() -> Status {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Fmt(args) => fmt::run(args),
     }
 }
