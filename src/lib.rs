@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod fmt;
 pub mod report;
+pub mod ruletest;
 pub mod session;
 pub mod source;
 pub mod syntax;

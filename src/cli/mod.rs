@@ -3,6 +3,7 @@
 mod check;
 mod fmt;
 mod lint;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -30,6 +31,8 @@ enum Command {
     Lint(lint::Args),
     /// Lay rule files out in the one canonical way, keeping every comment.
     Fmt(fmt::Args),
+    /// Run a rule set's own tests: `RULES/tests/*.pct`, small data and the outcome each rule must give.
+    Test(test::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -98,5 +101,6 @@ pub fn run() -> Status {
         Command::Check(args) => check::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Test(args) => test::run(args),
     }
 }

@@ -1,0 +1,66 @@
+//! Every rule set under `rules/` passes its own tests, and every one of its rules has a test.
+
+use plancheck::report::human::render_problems;
+use plancheck::ruletest;
+use plancheck::session::Session;
+use std::path::PathBuf;
+use std::process::Command;
+
+#[test]
+fn every_rule_set_passes_its_own_tests() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("rules/ is readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let mut session = Session::new();
+        let report = ruletest::run(&mut session, &dir);
+        let problems = render_problems(&session.problems, &session.sources, false);
+        let Some(report) = report else {
+            panic!("{}: {problems}", dir.display());
+        };
+        let shown = ruletest::render(&dir, &report);
+        assert!(!report.results.is_empty(), "{shown}");
+        assert_eq!(report.failed(), 0, "{shown}");
+        assert!(report.untested.is_empty(), "{shown}");
+    }
+}
+
+fn run(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    format!(
+        "$ plancheck {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        output
+            .status
+            .code()
+            .map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn the_jianwei_tests_read_like_a_test_run() {
+    insta::assert_snapshot!(run(&["test", "rules/jianwei"]));
+}
+
+#[test]
+fn a_failing_case_says_what_the_rule_gave_instead() {
+    insta::assert_snapshot!(run(&["test", "tests/fixtures/ruletests/failing"]));
+}
+
+#[test]
+fn mistakes_in_a_test_file_are_diagnostics() {
+    insta::assert_snapshot!(run(&["test", "tests/fixtures/ruletests/broken"]));
+}
