@@ -4,6 +4,7 @@ pub mod check;
 pub mod data;
 pub mod diagnostic;
 pub mod eval;
+pub mod explain;
 pub mod fmt;
 pub mod report;
 pub mod ruletest;

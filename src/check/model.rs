@@ -66,6 +66,8 @@ pub struct RuleDef {
     pub schedule: Schedule,
     /// One check per instance: a rule over `each x in [a, b]` has one per indicator.
     pub instances: Vec<Instance>,
+    /// The name of the `each x in [...]` variable, as the author wrote it.
+    pub variable: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -489,6 +489,7 @@ impl Resolver {
             title,
             schedule,
             instances,
+            variable: over.map(|fe| fe.var.node.clone()),
         })
     }
 

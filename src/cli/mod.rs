@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands they run.
 
 mod check;
+mod explain;
 mod fmt;
 mod lint;
 mod test;
@@ -31,6 +32,8 @@ enum Command {
     Lint(lint::Args),
     /// Lay rule files out in the one canonical way, keeping every comment.
     Fmt(fmt::Args),
+    /// Say what rules check, in plain Chinese or English: citation, weight, the bound itself.
+    Explain(explain::Args),
     /// Run a rule set's own tests: `RULES/tests/*.pct`, small data and the outcome each rule must give.
     Test(test::Args),
 }
@@ -101,6 +104,7 @@ pub fn run() -> Status {
         Command::Check(args) => check::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Test(args) => test::run(args),
     }
 }

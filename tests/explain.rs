@@ -1,0 +1,74 @@
+//! `plancheck explain`: every check form of the rule sets in plain Chinese and English.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    format!(
+        "$ plancheck {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        output
+            .status
+            .code()
+            .map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// One rule of each form Jianwei uses: 以上 and 超过 against constants, sums over spans,
+/// a reference entity, a tolerance, a ratio against the year before, table counts in bands,
+/// flags, a fall every year, and the each-x quality forms.
+const JIANWEI_FORMS: [&str; 12] = [
+    "industrial-concentration-2025",
+    "investment-cumulative",
+    "investment-attracted-cumulative",
+    "gdp-growth-above-city",
+    "income-tracks-gdp",
+    "income-gap-narrowing",
+    "enterprise-tier-50",
+    "grain-county-title",
+    "energy-intensity-falling",
+    "gdp-rank-up",
+    "dq-share-range",
+    "dq-required",
+];
+
+#[test]
+fn jianwei_forms_in_english() {
+    let mut args = vec!["explain", "--rules", "rules/jianwei", "--lang", "en"];
+    args.extend(JIANWEI_FORMS);
+    insta::assert_snapshot!(run(&args));
+}
+
+#[test]
+fn jianwei_forms_in_chinese() {
+    let mut args = vec!["explain", "--rules", "rules/jianwei", "--lang", "zh"];
+    args.extend(JIANWEI_FORMS);
+    insta::assert_snapshot!(run(&args));
+}
+
+#[test]
+fn both_languages_by_default() {
+    insta::assert_snapshot!(run(&[
+        "explain",
+        "industrial-concentration-2025",
+        "--rules",
+        "rules/jianwei"
+    ]));
+}
+
+#[test]
+fn an_unknown_rule_is_named_with_a_suggestion() {
+    insta::assert_snapshot!(run(&[
+        "explain",
+        "industrial-concentraton-2025",
+        "--rules",
+        "rules/jianwei"
+    ]));
+}
