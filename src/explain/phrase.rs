@@ -389,9 +389,8 @@ impl Words<'_> {
         else {
             return None;
         };
-        if lhs.unit.is_none() {
-            return None;
-        }
+        // A yes/no comparison has no bound to speak of.
+        lhs.unit.as_ref()?;
         let zh = self.zh();
         let inclusive = match op {
             CmpOp::Ge | CmpOp::Le => true,
