@@ -1,5 +1,6 @@
 //! plancheck: checks submitted annual statistics against a development plan's targets.
 
+pub mod analyze;
 pub mod check;
 pub mod data;
 pub mod diagnostic;

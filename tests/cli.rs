@@ -153,3 +153,8 @@ fn lint_reports_every_error() {
         "tests/fixtures/rules/syntax_several_errors.pcl"
     ]));
 }
+
+#[test]
+fn lint_reports_rules_that_contradict_each_other() {
+    insta::assert_snapshot!(run(&["lint", "tests/fixtures/analysis/contradictory.pcl"]));
+}
