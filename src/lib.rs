@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+pub mod init;
 pub mod report;
 pub mod ruletest;
 pub mod session;

@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod fmt;
+mod init;
 mod lint;
 mod test;
 
@@ -36,6 +37,8 @@ enum Command {
     Explain(explain::Args),
     /// Run a rule set's own tests: `RULES/tests/*.pct`, small data and the outcome each rule must give.
     Test(test::Args),
+    /// Start a rule set for a new plan from its indicator table (CSV: id,name,unit[,base]).
+    Init(init::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -106,5 +109,6 @@ pub fn run() -> Status {
         Command::Fmt(args) => fmt::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Test(args) => test::run(args),
+        Command::Init(args) => init::run(args),
     }
 }

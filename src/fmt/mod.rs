@@ -9,6 +9,8 @@
 mod expr;
 mod layout;
 
+pub use expr::{name, quoted};
+
 use crate::diagnostic::Problem;
 use crate::source::{FileId, Span};
 use crate::syntax::{self, ast::RuleFile};
