@@ -6,8 +6,7 @@
 use super::interval::Interval;
 use crate::check::RuleSet;
 use crate::check::model::{EntityRef, Expr, ExprKind, YearRef};
-use crate::data::Submission;
-use crate::eval::value::{Ctx, TableIndex, V};
+use crate::eval::value::{V, constant};
 use crate::syntax::ast::{CmpOp, LogicOp};
 use rust_decimal::Decimal;
 
@@ -46,37 +45,15 @@ pub struct Facts<'a> {
 
 pub struct Extractor<'a> {
     pub rules: &'a RuleSet,
-    empty: Submission,
 }
 
 impl<'a> Extractor<'a> {
     pub fn new(rules: &'a RuleSet) -> Extractor<'a> {
-        Extractor {
-            rules,
-            empty: Submission::default(),
-        }
+        Extractor { rules }
     }
 
-    /// The value of an expression that reads no data, if it has one.
-    pub fn constant(&self, e: &Expr, year: i32) -> Option<V> {
-        if reads_data(e) {
-            return None;
-        }
-        let tables = TableIndex::default();
-        let ctx = Ctx {
-            rules: self.rules,
-            data: &self.empty,
-            tables: &tables,
-            subject: &self.rules.plan.entity,
-            year,
-            iterated: None,
-            row: None,
-        };
-        ctx.eval(e).ok().map(|v| v.v)
-    }
-
-    fn number(&self, e: &Expr, year: i32) -> Option<Decimal> {
-        match self.constant(e, year)? {
+    fn number(&self, e: &Expr) -> Option<Decimal> {
+        match constant(self.rules, e)? {
             V::Num(n) => Some(n),
             V::Bool(_) => None,
         }
@@ -111,9 +88,9 @@ impl<'a> Extractor<'a> {
     ) -> Facts<'e> {
         let tolerance = match tolerance {
             None => Some(Decimal::ZERO),
-            Some(t) => self.number(t, year),
+            Some(t) => self.number(t),
         };
-        let flagged = |e: &Expr| match self.constant(e, year) {
+        let flagged = |e: &Expr| match constant(self.rules, e) {
             Some(V::Bool(b)) => Some(if b { Decimal::ONE } else { Decimal::ZERO }),
             Some(V::Num(n)) => Some(n),
             None => None,
@@ -216,30 +193,6 @@ fn flip(op: CmpOp) -> CmpOp {
         CmpOp::Le => CmpOp::Ge,
         CmpOp::Lt => CmpOp::Gt,
         CmpOp::Eq | CmpOp::Ne => op,
-    }
-}
-
-/// Whether the value of `e` depends on the submission at all.
-pub fn reads_data(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Number(_) | ExprKind::Bool(_) => false,
-        ExprKind::Value { .. }
-        | ExprKind::Series { .. }
-        | ExprKind::Growth { .. }
-        | ExprKind::Table { .. }
-        | ExprKind::Column(_) => true,
-        ExprKind::Scale(inner, _)
-        | ExprKind::Neg(inner)
-        | ExprKind::Not(inner)
-        | ExprKind::Present(inner)
-        | ExprKind::Whole(inner) => reads_data(inner),
-        ExprKind::Binary(_, l, r) | ExprKind::Logic(_, l, r) => reads_data(l) || reads_data(r),
-        ExprKind::Compare {
-            lhs,
-            rhs,
-            tolerance,
-            ..
-        } => reads_data(lhs) || reads_data(rhs) || tolerance.as_deref().is_some_and(reads_data),
     }
 }
 

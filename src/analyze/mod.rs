@@ -18,11 +18,11 @@ use crate::check::RuleSet;
 use crate::check::model::{EntityRef, RuleDef, Schedule};
 use crate::diagnostic::Problem;
 use crate::eval::describe::{self, quantity};
-use crate::eval::value::V;
+use crate::eval::value::{V, constant, reads_data};
 use crate::source::Sources;
 use crate::units::Unit;
 use bounds::{Bounds, Known, Reason, Slot};
-use facts::{Extractor, Fact, Quantity, reads_data};
+use facts::{Extractor, Fact, Quantity};
 use interval::{End, Interval};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,7 +34,7 @@ pub fn analyze(rules: &RuleSet, sources: &Sources) -> Vec<Problem> {
     for (index, rule) in rules.rules.iter().enumerate() {
         for instance in &rule.instances {
             if !reads_data(&instance.check) {
-                problems.push(constant_check(&extractor, rule));
+                problems.push(constant_check(rules, rule));
                 break;
             }
             for year in years(rule) {
@@ -81,12 +81,11 @@ fn years(rule: &RuleDef) -> std::ops::RangeInclusive<i32> {
     }
 }
 
-fn constant_check(extractor: &Extractor, rule: &RuleDef) -> Problem {
-    let year = *years(rule).start();
+fn constant_check(rules: &RuleSet, rule: &RuleDef) -> Problem {
     let verdict = match rule
         .instances
         .first()
-        .and_then(|i| extractor.constant(&i.check, year))
+        .and_then(|i| constant(rules, &i.check))
     {
         Some(V::Bool(true)) => "it is met whatever the data say",
         Some(V::Bool(false)) => "it is missed whatever the data say",

@@ -261,8 +261,10 @@ impl<'a> Ctx<'a> {
                 boolean(n.fract().is_zero(), span)
             }
             ExprKind::Binary(op, l, r) => {
-                let (a, span) = self.number(l)?;
-                let (b, _) = self.number(r)?;
+                // The cell shown is the left operand's, or the right's when the left is a constant (`1 - x / 100%`).
+                let (a, left) = self.number(l)?;
+                let (b, right) = self.number(r)?;
+                let span = left.or(right);
                 let value = match op {
                     BinOp::Add => a.checked_add(b),
                     BinOp::Sub => a.checked_sub(b),
@@ -435,6 +437,49 @@ impl<'a> Ctx<'a> {
             None => Err(overflow()),
         }
     }
+}
+
+/// Whether the value of `e` depends on the submission at all.
+pub fn reads_data(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Number(_) | ExprKind::Bool(_) => false,
+        ExprKind::Value { .. }
+        | ExprKind::Series { .. }
+        | ExprKind::Growth { .. }
+        | ExprKind::Table { .. }
+        | ExprKind::Column(_) => true,
+        ExprKind::Scale(inner, _)
+        | ExprKind::Neg(inner)
+        | ExprKind::Not(inner)
+        | ExprKind::Present(inner)
+        | ExprKind::Whole(inner) => reads_data(inner),
+        ExprKind::Binary(_, l, r) | ExprKind::Logic(_, l, r) => reads_data(l) || reads_data(r),
+        ExprKind::Compare {
+            lhs,
+            rhs,
+            tolerance,
+            ..
+        } => reads_data(lhs) || reads_data(rhs) || tolerance.as_deref().is_some_and(reads_data),
+    }
+}
+
+/// The value of an expression that reads no data (`1 - 13.5% / 100%` is 0.865), if it has one.
+pub fn constant(rules: &RuleSet, e: &Expr) -> Option<V> {
+    if reads_data(e) {
+        return None;
+    }
+    let nothing = Submission::default();
+    let tables = TableIndex::default();
+    let ctx = Ctx {
+        rules,
+        data: &nothing,
+        tables: &tables,
+        subject: &rules.plan.entity,
+        year: rules.plan.base_year,
+        iterated: None,
+        row: None,
+    };
+    ctx.eval(e).ok().map(|v| v.v)
 }
 
 /// `None` when the aggregate of nothing is undefined (min, max, avg) or overflows.

@@ -7,7 +7,6 @@ mod phrase;
 use crate::check::RuleSet;
 use crate::check::model::{Aggregate, ExprKind, RuleDef, Schedule};
 use crate::diagnostic::Severity;
-use crate::eval::describe::quantity;
 use crate::source::Sources;
 use crate::syntax::ast::Attribute;
 use phrase::{Mood, Words};
@@ -163,8 +162,8 @@ fn progress(rules: &RuleSet, rule: &RuleDef, zh: bool) -> Option<String> {
         return None;
     };
     op.wants_more()?;
-    let target = phrase::constant_of(rhs)
-        .map(|n| quantity(n, rhs.unit.as_ref()))
+    let target = phrase::constant_of(rules, rhs)
+        .map(|n| phrase::exact(n, rhs.unit.as_ref()))
         .unwrap_or_else(|| {
             if zh {
                 "目标值".to_string()
@@ -220,11 +219,11 @@ fn base_words(rules: &RuleSet, lhs: &crate::check::model::Expr, zh: bool) -> Str
     match (declared, zh) {
         (Some((year, Some((_, value)))), false) => format!(
             "the {year} value (the plan's {} if the data lack it)",
-            quantity(value, lhs.unit.as_ref())
+            phrase::exact(value, lhs.unit.as_ref())
         ),
         (Some((year, Some((_, value)))), true) => format!(
             "{year}年基数（数据缺报时取规划所列{}）",
-            quantity(value, lhs.unit.as_ref())
+            phrase::exact(value, lhs.unit.as_ref())
         ),
         (Some((year, None)), false) => format!("the {year} value"),
         (Some((year, None)), true) => format!("{year}年基数"),

@@ -6,7 +6,7 @@
 use super::Lang;
 use crate::check::RuleSet;
 use crate::check::model::{Aggregate, EntityRef, Expr, ExprKind, Schedule, YearRef};
-use crate::eval::describe::quantity;
+use crate::eval::value::{V, constant};
 use crate::source::Sources;
 use crate::syntax::ast::{BinOp, CmpOp, LogicOp};
 use crate::units::Base;
@@ -76,8 +76,19 @@ impl Words<'_> {
     /// A quantity the check reads or computes.
     pub fn value(&self, e: &Expr) -> String {
         let zh = self.zh();
+        // A target worked out in the rule (`1 - 13.5% / 100%`) is shown worked out, as written too.
+        let written = !matches!(e.kind, ExprKind::Number(_) | ExprKind::Neg(_));
+        if written && let Some(V::Num(n)) = constant(self.rules, e) {
+            let shown = exact(n, e.unit.as_ref());
+            let source = self.sources.slice(e.span);
+            return if zh {
+                format!("{shown}（即`{source}`）")
+            } else {
+                format!("{shown} (`{source}`)")
+            };
+        }
         match &e.kind {
-            ExprKind::Number(n) => quantity(*n, e.unit.as_ref()),
+            ExprKind::Number(n) => exact(*n, e.unit.as_ref()),
             ExprKind::Bool(b) => flag(*b, zh),
             ExprKind::Value {
                 entity,
@@ -112,6 +123,9 @@ impl Words<'_> {
                 element,
             } => {
                 let (from, to) = self.span(*from, *to);
+                if let Some(text) = self.compounded(*function, element, (&from, &to)) {
+                    return text;
+                }
                 let simple = match &element.kind {
                     ExprKind::Value {
                         entity,
@@ -194,12 +208,64 @@ impl Words<'_> {
             .unit
             .as_ref()
             .is_some_and(|u| u.dimension.is(Base::Percent));
-        match (constant_of(e), percent, self.zh()) {
+        match (constant_of(self.rules, e), percent, self.zh()) {
             (Some(n), true, true) => format!("{n}个百分点"),
             (Some(n), true, false) if n == Decimal::ONE => "1 percentage point".to_string(),
             (Some(n), true, false) => format!("{n} percentage points"),
             _ => self.value(e),
         }
+    }
+
+    /// `product(1 - r[2021..2025] / 100%)`: yearly rates of change, compounded.
+    fn compounded(
+        &self,
+        function: Aggregate,
+        element: &Expr,
+        (from, to): (&str, &str),
+    ) -> Option<String> {
+        if function != Aggregate::Product {
+            return None;
+        }
+        let ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), one, rate) = &element.kind else {
+            return None;
+        };
+        let ExprKind::Binary(BinOp::Div, value, hundred) = &rate.kind else {
+            return None;
+        };
+        let is_percent = hundred
+            .unit
+            .as_ref()
+            .is_some_and(|u| u.dimension.is(Base::Percent));
+        if constant_of(self.rules, one) != Some(Decimal::ONE)
+            || constant_of(self.rules, hundred) != Some(Decimal::ONE_HUNDRED)
+            || !is_percent
+        {
+            return None;
+        }
+        let ExprKind::Value {
+            entity,
+            indicator,
+            year: YearRef::Iterated,
+        } = &value.kind
+        else {
+            return None;
+        };
+        let who = format!("{}{}", self.owner(entity), self.indicator(indicator));
+        let falls = *op == BinOp::Sub;
+        Some(match (falls, self.zh()) {
+            (true, false) => format!(
+                "the product over {from}–{to} of (1 − {who} ÷ 100), its yearly falls compounded,"
+            ),
+            (false, false) => format!(
+                "the product over {from}–{to} of (1 + {who} ÷ 100), its yearly growth compounded,"
+            ),
+            (true, true) => {
+                format!("{from}—{to}年{who}逐年复合后的累计（各年(1−降低率/100)的连乘积）")
+            }
+            (false, true) => {
+                format!("{from}—{to}年{who}逐年复合后的累计（各年(1+增长率/100)的连乘积）")
+            }
+        })
     }
 
     /// The year a relative reference means in a deadline rule; `None` in a year-by-year rule.
@@ -410,7 +476,7 @@ impl Words<'_> {
                 _ => format!("高于不超过{t}仍达标"),
             });
         }
-        let constant = constant_of(rhs).map(|n| quantity(n, rhs.unit.as_ref()));
+        let constant = constant_of(self.rules, rhs).map(|n| exact(n, rhs.unit.as_ref()));
         Some(match (constant, inclusive, zh) {
             (Some(c), true, false) => format!("a value of exactly {c} meets it"),
             (Some(c), false, false) => format!(
@@ -431,12 +497,19 @@ impl Words<'_> {
     }
 }
 
-/// A number written in the rule, after any unit conversion.
-pub fn constant_of(e: &Expr) -> Option<Decimal> {
-    match &e.kind {
-        ExprKind::Number(n) => Some(*n),
-        ExprKind::Neg(inner) => constant_of(inner).map(|n| -n),
-        _ => None,
+/// A number in a rule, never rounded: an explanation is read to settle what a rule means.
+pub fn exact(n: Decimal, unit: Option<&crate::units::Unit>) -> String {
+    match unit {
+        Some(u) if !u.name.is_empty() => format!("{}{}", n.normalize(), u.name),
+        _ => n.normalize().to_string(),
+    }
+}
+
+/// The number an expression that reads no data comes to, after any unit conversion.
+pub fn constant_of(rules: &RuleSet, e: &Expr) -> Option<Decimal> {
+    match constant(rules, e)? {
+        V::Num(n) => Some(n),
+        V::Bool(_) => None,
     }
 }
 
@@ -466,7 +539,7 @@ fn collect_band_notes(words: &Words, e: &Expr, notes: &mut Vec<String>) {
             rhs,
             tolerance: None,
         } if matches!(lhs.kind, ExprKind::Column(_)) => {
-            let Some(c) = constant_of(rhs).map(|n| quantity(n, rhs.unit.as_ref())) else {
+            let Some(c) = constant_of(words.rules, rhs).map(|n| exact(n, rhs.unit.as_ref())) else {
                 return;
             };
             let counts = matches!(op, CmpOp::Ge | CmpOp::Le | CmpOp::Eq);
