@@ -158,3 +158,26 @@ fn lint_reports_every_error() {
 fn lint_reports_rules_that_contradict_each_other() {
     insta::assert_snapshot!(run(&["lint", "tests/fixtures/analysis/contradictory.pcl"]));
 }
+
+fn check_national(extra: &[&str]) -> String {
+    let files = example("national-2025");
+    let mut args = vec!["check", "--rules", "rules/national"];
+    args.extend_from_slice(extra);
+    args.extend(files.iter().map(String::as_str));
+    run(&args)
+}
+
+#[test]
+fn national_2025_human() {
+    insta::assert_snapshot!(check_national(&[]));
+}
+
+#[test]
+fn national_2025_json() {
+    insta::assert_snapshot!(check_national(&["--format", "json"]));
+}
+
+#[test]
+fn lint_accepts_the_national_rules() {
+    insta::assert_snapshot!(run(&["lint", "rules/national"]));
+}

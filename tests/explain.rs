@@ -72,3 +72,21 @@ fn an_unknown_rule_is_named_with_a_suggestion() {
         "rules/jianwei"
     ]));
 }
+
+/// The national outline's forms: compounding products, a whole power, a 2019 base, a yearly
+/// target of its own, and a bound every year.
+#[test]
+fn national_forms_in_both_languages() {
+    insta::assert_snapshot!(run(&[
+        "explain",
+        "energy-intensity-cumulative",
+        "rd-spending-growth",
+        "life-expectancy",
+        "urbanization-2025",
+        "gdp-growth",
+        "unemployment",
+        "grain-capacity-2025",
+        "--rules",
+        "rules/national"
+    ]));
+}
