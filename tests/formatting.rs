@@ -188,3 +188,26 @@ fn a_broken_file_is_shown_and_left_untouched() {
     );
     insta::assert_snapshot!(shown);
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_left_as_it_is() {
+    let scratch = std::env::temp_dir().join(format!("plancheck-fmt-gbk-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch directory");
+    // `rule 甲 {}` saved as GBK, as Chinese Excel and Notepad often do.
+    let gbk: &[u8] = b"rule \xbc\xd7 {}\n";
+    std::fs::write(scratch.join("gbk.pcl"), gbk).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(["fmt", "gbk.pcl"])
+        .env("NO_COLOR", "1")
+        .current_dir(&scratch)
+        .output()
+        .expect("the binary runs");
+    let after = std::fs::read(scratch.join("gbk.pcl")).expect("still there");
+    std::fs::remove_dir_all(&scratch).expect("clean up");
+    assert_eq!(after, gbk);
+    insta::assert_snapshot!(format!(
+        "exit status: {}\n--- stderr\n{}",
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr)
+    ));
+}
