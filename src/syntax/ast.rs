@@ -263,6 +263,6 @@ pub enum YearExpr {
     Absolute(i32),
     /// `year + k` (k may be negative).
     Relative(i32),
-    /// The plan's base year.
+    /// The base year of the indicator read: its own (`base 60.6 in 2019`) or the plan's.
     Base,
 }
