@@ -138,19 +138,25 @@ impl<'a> Extractor<'a> {
     ) -> Facts<'e> {
         // A conversion of the measured side (`Scale`) is undone on the constant.
         let (measured, c, tolerance) = match &e.kind {
-            ExprKind::Scale(inner, factor) if !factor.is_zero() => {
-                (inner.as_ref(), c / *factor, tolerance / *factor)
+            ExprKind::Scale(inner, factor) => {
+                match (c.checked_div(*factor), tolerance.checked_div(*factor)) {
+                    (Some(c), Some(t)) => (inner.as_ref(), c, t),
+                    _ => return Facts::default(),
+                }
             }
             _ => (e, c, tolerance),
         };
+        let (Some(low), Some(high)) = (c.checked_sub(tolerance), c.checked_add(tolerance)) else {
+            return Facts::default();
+        };
+        // The tolerance widens the bound as the evaluator does (`value::effective_bound`).
         let interval = match op {
-            CmpOp::Eq => Interval::of(CmpOp::Ge, c - tolerance)
-                .zip(Interval::of(CmpOp::Le, c + tolerance))
+            CmpOp::Eq => Interval::of(CmpOp::Ge, low)
+                .zip(Interval::of(CmpOp::Le, high))
                 .map(|(a, b)| a.intersect(b)),
-            _ => Interval::of(
-                op,
-                crate::eval::value::effective_bound(op, c, Some(tolerance)),
-            ),
+            CmpOp::Ge | CmpOp::Gt => Interval::of(op, low),
+            CmpOp::Le | CmpOp::Lt => Interval::of(op, high),
+            CmpOp::Ne => None,
         };
         let (Some(interval), Some(quantity)) = (interval, self.quantity(measured, year)) else {
             return Facts::default();

@@ -118,16 +118,20 @@ impl Interval {
             .flatten()
             .map(|e| e.value)
             .collect();
+        // Checked arithmetic: a bound near the largest decimal simply offers fewer candidates.
         let mut out = Vec::new();
         for &e in &ends {
             for step in [Decimal::ZERO, Decimal::new(1, 2), Decimal::ONE] {
-                out.push(e - step);
-                out.push(e + step);
+                out.extend(e.checked_sub(step));
+                out.extend(e.checked_add(step));
             }
         }
         for (i, &a) in ends.iter().enumerate() {
             for &b in ends.iter().skip(i + 1) {
-                out.push((a + b) / Decimal::TWO);
+                out.extend(
+                    a.checked_add(b)
+                        .and_then(|sum| sum.checked_div(Decimal::TWO)),
+                );
             }
         }
         out.push(Decimal::ZERO);
