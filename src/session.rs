@@ -42,22 +42,8 @@ impl Session {
         let mut files = Vec::new();
         for path in paths {
             for file in self.rule_files(path) {
-                match std::fs::read(&file) {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(text) => files.push((file.display().to_string(), text)),
-                        Err(e) => self.problems.push(Problem::error(
-                            "bad-encoding",
-                            format!(
-                                "rule file `{}` is not UTF-8 (first bad byte at offset {})",
-                                file.display(),
-                                e.utf8_error().valid_up_to()
-                            ),
-                        )),
-                    },
-                    Err(e) => self.problems.push(Problem::error(
-                        "unreadable-file",
-                        format!("cannot read rule file `{}`: {e}", file.display()),
-                    )),
+                if let Some(text) = self.read_utf8(&file, "rule file") {
+                    files.push((file.display().to_string(), text));
                 }
             }
         }
@@ -66,6 +52,31 @@ impl Session {
             return None;
         }
         self.check_rule_texts(files)
+    }
+
+    /// The text of a file that must be UTF-8 (`what` names it in messages); a problem if it is not.
+    pub fn read_utf8(&mut self, path: &Path, what: &str) -> Option<String> {
+        match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => Some(text),
+            Ok(Err(e)) => {
+                self.problems.push(Problem::error(
+                    "bad-encoding",
+                    format!(
+                        "{what} `{}` is not UTF-8 (first bad byte at offset {})",
+                        path.display(),
+                        e.utf8_error().valid_up_to()
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                self.problems.push(Problem::error(
+                    "unreadable-file",
+                    format!("cannot read {what} `{}`: {e}", path.display()),
+                ));
+                None
+            }
+        }
     }
 
     /// Parses and checks rule files given as (name, text).

@@ -1,25 +1,8 @@
 //! The command as a person runs it: stdout, stderr and exit status, snapshotted.
 
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    format!(
-        "$ plancheck {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        output
-            .status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use common::run;
 
 fn example(name: &str) -> Vec<String> {
     let dir = format!("examples/{name}");

@@ -1,25 +1,8 @@
 //! `plancheck explain`: every check form of the rule sets in plain Chinese and English.
 
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    format!(
-        "$ plancheck {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        output
-            .status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use common::run;
 
 /// One rule of each form Jianwei uses: 以上 and 超过 against constants, sums over spans,
 /// a reference entity, a tolerance, a ratio against the year before, table counts in bands,

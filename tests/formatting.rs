@@ -4,7 +4,7 @@
 use plancheck::fmt::format_text;
 use plancheck::syntax::{ast::RuleFile, parse};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -133,12 +133,7 @@ fn run_in_copy(files: &[&str], args: &[&str]) -> (String, Vec<String>) {
     for f in files {
         std::fs::copy(root().join("tests/fixtures/fmt").join(f), scratch.join(f)).expect("copy");
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(&scratch)
-        .output()
-        .expect("the binary runs");
+    let (_, shown) = common::run_in(&scratch, args);
     let after = files
         .iter()
         .map(|f| std::fs::read_to_string(scratch.join(f)).expect("file is still there"))
@@ -146,16 +141,6 @@ fn run_in_copy(files: &[&str], args: &[&str]) -> (String, Vec<String>) {
     let leftovers = std::fs::read_dir(&scratch).expect("scratch").count();
     std::fs::remove_dir_all(&scratch).expect("clean up");
     assert_eq!(leftovers, files.len(), "a temporary file was left behind");
-    let shown = format!(
-        "$ plancheck {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        output
-            .status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
     (shown, after)
 }
 
@@ -196,18 +181,10 @@ fn a_file_that_is_not_utf8_is_left_as_it_is() {
     // `rule 甲 {}` saved as GBK, as Chinese Excel and Notepad often do.
     let gbk: &[u8] = b"rule \xbc\xd7 {}\n";
     std::fs::write(scratch.join("gbk.pcl"), gbk).expect("write");
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(["fmt", "gbk.pcl"])
-        .env("NO_COLOR", "1")
-        .current_dir(&scratch)
-        .output()
-        .expect("the binary runs");
+    let (code, shown) = common::run_in(&scratch, &["fmt", "gbk.pcl"]);
     let after = std::fs::read(scratch.join("gbk.pcl")).expect("still there");
     std::fs::remove_dir_all(&scratch).expect("clean up");
     assert_eq!(after, gbk);
-    insta::assert_snapshot!(format!(
-        "exit status: {}\n--- stderr\n{}",
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr)
-    ));
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(shown);
 }

@@ -2,8 +2,9 @@
 //! passes `lint`; an author fills in targets, formats, tests, and is told of the two rules
 //! that contradict each other.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 struct Scratch(PathBuf);
 
@@ -22,20 +23,7 @@ impl Scratch {
     }
 
     fn run(&self, args: &[&str]) -> (i32, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .current_dir(&self.0)
-            .output()
-            .expect("the binary runs");
-        let code = output.status.code().unwrap_or(-1);
-        let shown = format!(
-            "$ plancheck {}\nexit status: {code}\n--- stdout\n{}--- stderr\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        (code, shown)
+        common::run_in(&self.0, args)
     }
 
     fn read(&self, path: &str) -> String {

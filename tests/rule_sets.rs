@@ -4,7 +4,10 @@ use plancheck::report::human::render_problems;
 use plancheck::ruletest;
 use plancheck::session::Session;
 use std::path::PathBuf;
-use std::process::Command;
+
+mod common;
+
+use common::run;
 
 #[test]
 fn every_rule_set_passes_its_own_tests() {
@@ -29,25 +32,6 @@ fn every_rule_set_passes_its_own_tests() {
         assert_eq!(report.failed(), 0, "{shown}");
         assert!(report.untested.is_empty(), "{shown}");
     }
-}
-
-fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    format!(
-        "$ plancheck {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        output
-            .status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[test]

@@ -26,22 +26,9 @@ pub fn run(args: Args) -> Status {
     let (mut changed, mut unchanged) = (0, 0);
     for path in &files {
         let shown = path.display().to_string();
-        let text = match std::fs::read(path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                session.problems.push(plancheck::diagnostic::Problem::error(
-                    "bad-encoding",
-                    format!("rule file `{shown}` is not UTF-8; it is left as it is"),
-                ));
-                continue;
-            }
-            Err(e) => {
-                session.problems.push(plancheck::diagnostic::Problem::error(
-                    "unreadable-file",
-                    format!("cannot read rule file `{shown}`: {e}"),
-                ));
-                continue;
-            }
+        // A file that cannot be read as UTF-8 is reported and left as it is.
+        let Some(text) = session.read_utf8(path, "rule file") else {
+            continue;
         };
         let id = session.sources.add(shown.clone(), text);
         let text = session.sources.text(id);

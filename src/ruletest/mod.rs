@@ -77,22 +77,8 @@ pub fn run(session: &mut Session, dir: &Path) -> Option<Report> {
     let mut files = Vec::new();
     for path in test_files(dir) {
         let shown = path.display().to_string();
-        let text = match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                session.problems.push(Problem::error(
-                    "bad-encoding",
-                    format!("rule-test file `{shown}` is not UTF-8"),
-                ));
-                continue;
-            }
-            Err(e) => {
-                session.problems.push(Problem::error(
-                    "unreadable-file",
-                    format!("cannot read rule-test file `{shown}`: {e}"),
-                ));
-                continue;
-            }
+        let Some(text) = session.read_utf8(&path, "rule-test file") else {
+            continue;
         };
         let id = session.sources.add(shown.clone(), text);
         let (file, problems) = parse::parse(id, session.sources.text(id));

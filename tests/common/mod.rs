@@ -1,0 +1,29 @@
+//! What every CLI test shows: the command, its exit status, stdout and stderr.
+// Each test crate uses part of this module.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `plancheck ARGS` in `dir` without colour.
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs");
+    let code = output.status.code().unwrap_or(-1);
+    let shown = format!(
+        "$ plancheck {}\nexit status: {code}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (code, shown)
+}
+
+/// Runs `plancheck ARGS` at the repository's root.
+pub fn run(args: &[&str]) -> String {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args).1
+}
