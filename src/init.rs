@@ -3,6 +3,7 @@
 //! indicator declarations are complete; each target is an example to fill in,
 //! commented out, so that the skeleton passes `lint` as it stands.
 
+use crate::check::model::Plan;
 use crate::data::encoding::{Decoded, decode};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::fmt::{name, quoted};
@@ -10,17 +11,6 @@ use crate::source::{FileId, Sources, Span};
 use crate::units::{known_spellings, parse_unit};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
-
-/// What the plan block says.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub name: String,
-    pub entity: String,
-    pub period: (i32, i32),
-    pub base_year: i32,
-    pub source: Option<String>,
-    pub references: Vec<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndicatorRow {

@@ -94,23 +94,15 @@ impl Session {
         if self.has_errors() { None } else { rules }
     }
 
-    /// The `.pcl` files at `path`: the file itself, or every one under a directory, sorted.
-    pub fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {
-        if !path.is_dir() {
-            if !path.exists() {
-                self.problems.push(Problem::error(
-                    "unreadable-file",
-                    format!("no rule file or directory at `{}`", path.display()),
-                ));
-                return Vec::new();
-            }
-            return vec![path.to_path_buf()];
-        }
+    /// Every file ending in `.EXTENSION` under `dir`, at any depth, sorted; a directory
+    /// that cannot be read is a problem, one that does not exist is simply empty.
+    pub fn files_under(&mut self, dir: &Path, extension: &str) -> Vec<PathBuf> {
         let mut found = Vec::new();
-        let mut stack = vec![path.to_path_buf()];
+        let mut stack = vec![dir.to_path_buf()];
         while let Some(dir) = stack.pop() {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {
                     self.problems.push(Problem::error(
                         "unreadable-file",
@@ -123,12 +115,28 @@ impl Session {
                 let p = entry.path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if p.extension().is_some_and(|e| e == RULE_EXTENSION) {
+                } else if p.extension().is_some_and(|e| e == extension) {
                     found.push(p);
                 }
             }
         }
         found.sort();
+        found
+    }
+
+    /// The `.pcl` files at `path`: the file itself, or every one under a directory, sorted.
+    pub fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {
+        if !path.is_dir() {
+            if !path.exists() {
+                self.problems.push(Problem::error(
+                    "unreadable-file",
+                    format!("no rule file or directory at `{}`", path.display()),
+                ));
+                return Vec::new();
+            }
+            return vec![path.to_path_buf()];
+        }
+        let found = self.files_under(path, RULE_EXTENSION);
         if found.is_empty() {
             self.problems.push(
                 Problem::error(

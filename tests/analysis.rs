@@ -4,7 +4,8 @@
 use plancheck::analyze::analyze;
 use plancheck::report::human::render_problems;
 use plancheck::session::Session;
-use std::path::PathBuf;
+
+mod common;
 
 #[test]
 fn fixtures() {
@@ -29,14 +30,7 @@ fn fixtures() {
 
 #[test]
 fn the_rule_sets_have_no_findings() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("rules/ is readable")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = common::rule_set_dirs();
     for dir in dirs {
         let mut session = Session::new();
         let rules = session

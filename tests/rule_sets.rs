@@ -3,7 +3,6 @@
 use plancheck::report::human::render_problems;
 use plancheck::ruletest;
 use plancheck::session::Session;
-use std::path::PathBuf;
 
 mod common;
 
@@ -11,15 +10,7 @@ use common::run;
 
 #[test]
 fn every_rule_set_passes_its_own_tests() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("rules/ is readable")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    assert!(!dirs.is_empty());
+    let dirs = common::rule_set_dirs();
     for dir in dirs {
         let mut session = Session::new();
         let report = ruletest::run(&mut session, &dir);

@@ -1,7 +1,6 @@
-use super::{Color, Status, stderr_color};
+use super::{Color, Status, eprint_problems};
 use plancheck::diagnostic::{Problem, did_you_mean};
 use plancheck::explain::{self, Lang};
-use plancheck::report::human;
 use plancheck::session::Session;
 use std::path::PathBuf;
 
@@ -28,14 +27,7 @@ pub struct Args {
 pub fn run(args: Args) -> Status {
     let mut session = Session::new();
     let Some(rules) = session.load_rules(&args.rules) else {
-        eprint!(
-            "{}",
-            human::render_problems(
-                &session.problems,
-                &session.sources,
-                stderr_color(args.color)
-            )
-        );
+        eprint_problems(&session, args.color);
         eprintln!("the rules could not be read; nothing was explained");
         return Status::Unreadable;
     };
@@ -57,14 +49,7 @@ pub fn run(args: Args) -> Status {
         chosen = rules.rules.iter().collect();
     }
     if session.has_errors() {
-        eprint!(
-            "{}",
-            human::render_problems(
-                &session.problems,
-                &session.sources,
-                stderr_color(args.color)
-            )
-        );
+        eprint_problems(&session, args.color);
         return Status::Unreadable;
     }
     let languages: &[Lang] = match args.lang {

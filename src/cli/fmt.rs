@@ -1,6 +1,5 @@
-use super::{Color, Status, stderr_color};
+use super::{Color, Status, eprint_problems};
 use plancheck::fmt;
-use plancheck::report::human;
 use plancheck::session::Session;
 use std::path::PathBuf;
 
@@ -56,14 +55,7 @@ pub fn run(args: Args) -> Status {
             eprintln!("formatted {shown}");
         }
     }
-    eprint!(
-        "{}",
-        human::render_problems(
-            &session.problems,
-            &session.sources,
-            stderr_color(args.color)
-        )
-    );
+    eprint_problems(&session, args.color);
     let verb = if args.check {
         "would be reformatted"
     } else {

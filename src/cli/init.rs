@@ -1,6 +1,5 @@
-use super::{Color, Status, stderr_color};
+use super::{Color, Status, eprint_problems};
 use plancheck::diagnostic::Problem;
-use plancheck::report::human;
 use plancheck::session::Session;
 use plancheck::{analyze, fmt, init};
 use std::path::PathBuf;
@@ -49,14 +48,7 @@ fn parse_period(text: &str) -> Result<(i32, i32), String> {
 pub fn run(args: Args) -> Status {
     let mut session = Session::new();
     let status = scaffold(&args, &mut session);
-    eprint!(
-        "{}",
-        human::render_problems(
-            &session.problems,
-            &session.sources,
-            stderr_color(args.color)
-        )
-    );
+    eprint_problems(&session, args.color);
     if status == Status::Unreadable {
         eprintln!("nothing was written");
     }
@@ -82,7 +74,7 @@ fn scaffold(args: &Args, session: &mut Session) -> Status {
             return Status::Unreadable;
         }
     };
-    let plan = init::Plan {
+    let plan = plancheck::check::model::Plan {
         name: args.plan.clone().unwrap_or_else(|| {
             format!(
                 "{}规划（{}—{}年）",

@@ -70,6 +70,18 @@ pub fn stderr_color(c: Color) -> bool {
     c.enabled(std::io::stderr().is_terminal())
 }
 
+/// The problems a run met, on standard error.
+pub fn eprint_problems(session: &plancheck::session::Session, color: Color) {
+    eprint!(
+        "{}",
+        plancheck::report::human::render_problems(
+            &session.problems,
+            &session.sources,
+            stderr_color(color)
+        )
+    );
+}
+
 /// The three outcomes of a run (ruff's convention).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

@@ -1,5 +1,4 @@
-use super::{Color, Status, stderr_color};
-use plancheck::report::human;
+use super::{Color, Status, eprint_problems};
 use plancheck::ruletest;
 use plancheck::session::Session;
 use std::path::PathBuf;
@@ -18,14 +17,7 @@ pub fn run(args: Args) -> Status {
     for dir in &args.rule_sets {
         let mut session = Session::new();
         let report = ruletest::run(&mut session, dir);
-        eprint!(
-            "{}",
-            human::render_problems(
-                &session.problems,
-                &session.sources,
-                stderr_color(args.color)
-            )
-        );
+        eprint_problems(&session, args.color);
         match report {
             None => {
                 eprintln!(

@@ -192,7 +192,8 @@ pub fn gaps_help(gaps: &[Gap]) -> String {
     }
 }
 
-fn op_words(op: CmpOp) -> &'static str {
+/// A comparison in English words: `>=` is "at least".
+pub fn op_words(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Ge => "at least",
         CmpOp::Gt => "more than",

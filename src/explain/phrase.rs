@@ -416,7 +416,11 @@ impl Words<'_> {
             .unit
             .as_ref()
             .is_some_and(|u| u.is_none() || u.dimension.is(Base::Count));
-        let words = if zh { op_zh(op, counts) } else { op_en(op) };
+        let words = if zh {
+            op_zh(op, counts)
+        } else {
+            crate::eval::describe::op_words(op)
+        };
         let target = match (tolerance, zh) {
             (None, _) => b,
             (Some(t), false) => {
@@ -560,17 +564,6 @@ fn flag(b: bool, zh: bool) -> String {
         (false, false) => "false (否)".to_string(),
         (true, true) => "“是”".to_string(),
         (false, true) => "“否”".to_string(),
-    }
-}
-
-fn op_en(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Ge => "at least",
-        CmpOp::Gt => "more than",
-        CmpOp::Le => "at most",
-        CmpOp::Lt => "less than",
-        CmpOp::Eq => "equal to",
-        CmpOp::Ne => "other than",
     }
 }
 

@@ -13,7 +13,7 @@ use crate::diagnostic::{Problem, Severity, did_you_mean};
 use crate::eval::{Finding, Outcome};
 use crate::report::human::render_problems;
 use crate::session::Session;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The file extension of rule-test files.
 pub const TEST_EXTENSION: &str = "pct";
@@ -49,33 +49,12 @@ pub struct CaseResult {
     pub failures: Vec<String>,
 }
 
-/// The test files of a rule set directory: every `.pct` under `DIR/tests`, sorted.
-pub fn test_files(rule_set: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![rule_set.join("tests")];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == TEST_EXTENSION) {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
 /// Runs the tests of the rule set in `dir`. `None` when the rules or the tests
 /// cannot be read; the reasons are in `session.problems`.
 pub fn run(session: &mut Session, dir: &Path) -> Option<Report> {
     let rules = session.load_rules(&[dir.to_path_buf()])?;
     let mut files = Vec::new();
-    for path in test_files(dir) {
+    for path in session.files_under(&dir.join("tests"), TEST_EXTENSION) {
         let shown = path.display().to_string();
         let Some(text) = session.read_utf8(&path, "rule-test file") else {
             continue;

@@ -2,7 +2,7 @@
 // Each test crate uses part of this module.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Runs `plancheck ARGS` in `dir` without colour.
@@ -26,4 +26,18 @@ pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String) {
 /// Runs `plancheck ARGS` at the repository's root.
 pub fn run(args: &[&str]) -> String {
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args).1
+}
+
+/// Every rule set of the repository: the directories under `rules/`, sorted.
+pub fn rule_set_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("rules/ is readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty(), "no rule sets under rules/");
+    dirs
 }
