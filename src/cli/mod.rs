@@ -29,7 +29,7 @@ struct Cli {
 enum Command {
     /// Check a submission against a rule set.
     Check(check::Args),
-    /// Check rule files alone, before any data: syntax, names, units, years.
+    /// Check rule files alone, before any data: syntax, names, units, years, and rules against each other.
     Lint(lint::Args),
     /// Lay rule files out in the one canonical way, keeping every comment.
     Fmt(fmt::Args),
