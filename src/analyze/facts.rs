@@ -21,6 +21,18 @@ pub struct Quantity {
     pub is_flag: bool,
 }
 
+impl Quantity {
+    /// One reported value of an indicator: its key is the one `key` gives a `Value`.
+    pub fn reported(entity: &EntityRef, indicator: &str, year: i32, is_flag: bool) -> Quantity {
+        Quantity {
+            key: value_key(entity, indicator, &year.to_string()),
+            year,
+            simple: Some((entity.clone(), indicator.to_string())),
+            is_flag,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Fact<'a> {
     Within {
@@ -202,6 +214,10 @@ fn flip(op: CmpOp) -> CmpOp {
     }
 }
 
+fn value_key(entity: &EntityRef, indicator: &str, year: &str) -> String {
+    format!("{}.{indicator}@{year}", entity_key(entity))
+}
+
 fn entity_key(entity: &EntityRef) -> &str {
     match entity {
         EntityRef::Subject => "",
@@ -222,7 +238,7 @@ pub fn key(e: &Expr, year: i32) -> String {
             entity,
             indicator,
             year: at,
-        } => format!("{}.{indicator}@{}", entity_key(entity), year_key(*at)),
+        } => value_key(entity, indicator, &year_key(*at)),
         ExprKind::Series {
             function,
             from,

@@ -44,26 +44,10 @@ pub fn analyze(rules: &RuleSet, sources: &Sources) -> Vec<Problem> {
             }
         }
     }
+    // The plan's own base values pin the plan's entity in their years.
     for (id, def) in &rules.indicators {
-        if let Some(base) = def.base {
-            let year = rules.base_year(id);
-            let quantity = Quantity {
-                key: facts::key(
-                    &crate::check::model::Expr {
-                        kind: crate::check::model::ExprKind::Value {
-                            entity: EntityRef::Subject,
-                            indicator: id.clone(),
-                            year: crate::check::model::YearRef::Absolute(year),
-                        },
-                        span: def.span,
-                        unit: Some(def.unit.clone()),
-                    },
-                    year,
-                ),
-                year,
-                simple: Some((EntityRef::Subject, id.clone())),
-                is_flag: def.is_flag(),
-            };
+        if let Some((year, base)) = rules.declared_base(id) {
+            let quantity = Quantity::reported(&EntityRef::Subject, id, year, def.is_flag());
             bounds.add_base(&quantity, base, id);
         }
     }
