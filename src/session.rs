@@ -42,22 +42,8 @@ impl Session {
         let mut files = Vec::new();
         for path in paths {
             for file in self.rule_files(path) {
-                match std::fs::read(&file) {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(text) => files.push((file.display().to_string(), text)),
-                        Err(e) => self.problems.push(Problem::error(
-                            "bad-encoding",
-                            format!(
-                                "rule file `{}` is not UTF-8 (first bad byte at offset {})",
-                                file.display(),
-                                e.utf8_error().valid_up_to()
-                            ),
-                        )),
-                    },
-                    Err(e) => self.problems.push(Problem::error(
-                        "unreadable-file",
-                        format!("cannot read rule file `{}`: {e}", file.display()),
-                    )),
+                if let Some(text) = self.read_utf8(&file, "rule file") {
+                    files.push((file.display().to_string(), text));
                 }
             }
         }
@@ -66,6 +52,31 @@ impl Session {
             return None;
         }
         self.check_rule_texts(files)
+    }
+
+    /// The text of a file that must be UTF-8 (`what` names it in messages); a problem if it is not.
+    pub fn read_utf8(&mut self, path: &Path, what: &str) -> Option<String> {
+        match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => Some(text),
+            Ok(Err(e)) => {
+                self.problems.push(Problem::error(
+                    "bad-encoding",
+                    format!(
+                        "{what} `{}` is not UTF-8 (first bad byte at offset {})",
+                        path.display(),
+                        e.utf8_error().valid_up_to()
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                self.problems.push(Problem::error(
+                    "unreadable-file",
+                    format!("cannot read {what} `{}`: {e}", path.display()),
+                ));
+                None
+            }
+        }
     }
 
     /// Parses and checks rule files given as (name, text).
@@ -83,22 +94,15 @@ impl Session {
         if self.has_errors() { None } else { rules }
     }
 
-    fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {
-        if !path.is_dir() {
-            if !path.exists() {
-                self.problems.push(Problem::error(
-                    "unreadable-file",
-                    format!("no rule file or directory at `{}`", path.display()),
-                ));
-                return Vec::new();
-            }
-            return vec![path.to_path_buf()];
-        }
+    /// Every file ending in `.EXTENSION` under `dir`, at any depth, sorted; a directory
+    /// that cannot be read is a problem, one that does not exist is simply empty.
+    pub fn files_under(&mut self, dir: &Path, extension: &str) -> Vec<PathBuf> {
         let mut found = Vec::new();
-        let mut stack = vec![path.to_path_buf()];
+        let mut stack = vec![dir.to_path_buf()];
         while let Some(dir) = stack.pop() {
             let entries = match std::fs::read_dir(&dir) {
                 Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {
                     self.problems.push(Problem::error(
                         "unreadable-file",
@@ -111,12 +115,28 @@ impl Session {
                 let p = entry.path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if p.extension().is_some_and(|e| e == RULE_EXTENSION) {
+                } else if p.extension().is_some_and(|e| e == extension) {
                     found.push(p);
                 }
             }
         }
         found.sort();
+        found
+    }
+
+    /// The `.pcl` files at `path`: the file itself, or every one under a directory, sorted.
+    pub fn rule_files(&mut self, path: &Path) -> Vec<PathBuf> {
+        if !path.is_dir() {
+            if !path.exists() {
+                self.problems.push(Problem::error(
+                    "unreadable-file",
+                    format!("no rule file or directory at `{}`", path.display()),
+                ));
+                return Vec::new();
+            }
+            return vec![path.to_path_buf()];
+        }
+        let found = self.files_under(path, RULE_EXTENSION);
         if found.is_empty() {
             self.problems.push(
                 Problem::error(

@@ -174,15 +174,29 @@ fn text_at(location: &Value) -> String {
     let line = region["startLine"].as_u64().expect("a line") as usize;
     let column = region["startColumn"].as_u64().expect("a column") as usize;
     let end_column = region["endColumn"].as_u64().expect("an end column") as usize;
-    assert_eq!(
-        region["startLine"], region["endLine"],
-        "one-line spans here"
-    );
-    let row = text.lines().nth(line - 1).expect("the line exists");
-    row.chars()
-        .skip(column - 1)
-        .take(end_column - column)
-        .collect()
+    let end_line = region["endLine"].as_u64().expect("an end line") as usize;
+    // A rule's check may run over several lines (formatted lists); join them as the editor shows them.
+    let rows: Vec<&str> = text
+        .lines()
+        .skip(line - 1)
+        .take(end_line - line + 1)
+        .collect();
+    assert_eq!(rows.len(), end_line - line + 1, "the lines exist");
+    if rows.len() == 1 {
+        return rows[0]
+            .chars()
+            .skip(column - 1)
+            .take(end_column - column)
+            .collect();
+    }
+    let mut out: String = rows[0].chars().skip(column - 1).collect();
+    for middle in &rows[1..rows.len() - 1] {
+        out.push('\n');
+        out.push_str(middle);
+    }
+    out.push('\n');
+    out.extend(rows[rows.len() - 1].chars().take(end_column - 1));
+    out
 }
 
 #[test]

@@ -1,25 +1,8 @@
 //! The command as a person runs it: stdout, stderr and exit status, snapshotted.
 
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    format!(
-        "$ plancheck {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        output
-            .status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use common::run;
 
 fn example(name: &str) -> Vec<String> {
     let dir = format!("examples/{name}");
@@ -160,4 +143,32 @@ fn a_crash_is_an_internal_error_with_its_own_status() {
     insta::with_settings!({filters => vec![(r"src/[\w/.]+:\d+:\d+", "[source location]")]}, {
         insta::assert_snapshot!(run(&["__crash"]));
     });
+}
+
+#[test]
+fn lint_reports_rules_that_contradict_each_other() {
+    insta::assert_snapshot!(run(&["lint", "tests/fixtures/analysis/contradictory.pcl"]));
+}
+
+fn check_national(extra: &[&str]) -> String {
+    let files = example("national-2025");
+    let mut args = vec!["check", "--rules", "rules/national"];
+    args.extend_from_slice(extra);
+    args.extend(files.iter().map(String::as_str));
+    run(&args)
+}
+
+#[test]
+fn national_2025_human() {
+    insta::assert_snapshot!(check_national(&[]));
+}
+
+#[test]
+fn national_2025_json() {
+    insta::assert_snapshot!(check_national(&["--format", "json"]));
+}
+
+#[test]
+fn lint_accepts_the_national_rules() {
+    insta::assert_snapshot!(run(&["lint", "rules/national"]));
 }

@@ -393,3 +393,89 @@ fn the_outcome_does_not_depend_on_the_order_of_rows_or_files() {
     ));
     assert_eq!(one, two);
 }
+
+/// A small plan with the constructs of the national outline.
+const COMPOUNDING: &str = r#"plan "t" { entity 国 period 2021..2025 base 2020 }
+indicator energy_cut "单位GDP能源消耗降低" %
+indicator rd_growth "研发经费投入增长" %
+indicator life "人均预期寿命" 岁 base 77.3 in 2019
+indicator urban "常住人口城镇化率" % base 60.6 in 2019
+rule energy { cite §3 "〔13.5〕" binding by 2025: product(1 - energy_cut[2021..2025] / 100%) <= 1 - 13.5% / 100% }
+rule rd { cite §3 ">7" expected by 2025: product(1 + rd_growth[2021..2025] / 100%) > 1.07 ^ 5 }
+rule life-plus-one { cite §3 "〔1〕" expected by 2025: life >= life[2019] + 1岁 }
+rule urban-2025 { cite §3 "65" expected by 2025: urban >= 65% }
+"#;
+
+fn national_like(rows: &str) -> Vec<Finding> {
+    decide(COMPOUNDING, &[("d.csv", &format!("{HEADER}{rows}"))])
+}
+
+fn five(indicator: &str, values: [&str; 5]) -> String {
+    values
+        .iter()
+        .zip(2021..)
+        .map(|(v, y)| format!("国,{y},{indicator},{v},%\n"))
+        .collect()
+}
+
+#[test]
+fn yearly_reductions_compound_and_exactly_the_target_meets_it() {
+    // (1 - 0.135) × 1 × 1 × 1 × 1 is exactly 0.865.
+    let exact = national_like(&five("energy_cut", ["13.5", "0", "0", "0", "0"]));
+    assert_eq!(outcome(&exact, "energy", 2025), Outcome::Pass);
+    let short = national_like(&five("energy_cut", ["13.49", "0", "0", "0", "0"]));
+    assert_eq!(outcome(&short, "energy", 2025), Outcome::Fail);
+    // Five yearly cuts of 2.7% add to 13.5 but compound to only 12.79%: not enough.
+    let added = national_like(&five("energy_cut", ["2.7", "2.7", "2.7", "2.7", "2.7"]));
+    assert_eq!(outcome(&added, "energy", 2025), Outcome::Fail);
+    let f = added.iter().find(|f| f.rule == "energy").unwrap();
+    assert_eq!(f.actual.as_deref(), Some("0.872095812856093")); // 0.973^5, exact
+}
+
+#[test]
+fn a_whole_power_is_exact_and_more_than_excludes_it() {
+    let seven = national_like(&five("rd_growth", ["7", "7", "7", "7", "7"]));
+    assert_eq!(outcome(&seven, "rd", 2025), Outcome::Fail);
+    let f = seven.iter().find(|f| f.rule == "rd").unwrap();
+    assert_eq!(f.expected.as_deref(), Some("> 1.4025517307"));
+    let a_bit_more = national_like(&five("rd_growth", ["7", "7", "7", "7", "7.01"]));
+    assert_eq!(outcome(&a_bit_more, "rd", 2025), Outcome::Pass);
+}
+
+#[test]
+fn a_base_given_for_2019_is_read_when_the_data_lacks_2019() {
+    let f = national_like("国,2025,life,78.3,岁\n");
+    assert_eq!(outcome(&f, "life-plus-one", 2025), Outcome::Pass);
+    let f = national_like("国,2025,life,78.2,岁\n");
+    assert_eq!(outcome(&f, "life-plus-one", 2025), Outcome::Fail);
+    // A reported 2019 value is the data's word, not the plan's.
+    let f = national_like("国,2019,life,77.5,岁\n国,2025,life,78.3,岁\n");
+    assert_eq!(outcome(&f, "life-plus-one", 2025), Outcome::Fail);
+}
+
+#[test]
+fn progress_runs_from_a_2019_base() {
+    // The path from 60.6 in 2019 to 65 in 2025 stands at 60.6 + 4.4 × 4/6 ≈ 63.53 in 2023.
+    let behind = national_like("国,2023,urban,63.5,%\n");
+    assert_eq!(outcome(&behind, "urban-2025", 2023), Outcome::AtRisk);
+    let f = behind.iter().find(|f| f.rule == "urban-2025").unwrap();
+    assert_eq!(f.progress.as_ref().map(|p| p.base_year), Some(2019));
+    let ahead = national_like("国,2023,urban,63.6,%\n");
+    assert_eq!(outcome(&ahead, "urban-2025", 2023), Outcome::OnTrack);
+}
+
+#[test]
+fn a_product_before_its_deadline_is_held_against_the_compounded_share() {
+    // After 3 of 5 years the path is 0.865^(3/5) ≈ 0.9167.
+    let rows = |cut: &str| {
+        (2021..=2023)
+            .map(|y| format!("国,{y},energy_cut,{cut},%\n"))
+            .collect::<String>()
+    };
+    let on = national_like(&rows("2.9")); // 0.971^3 ≈ 0.9155
+    assert_eq!(outcome(&on, "energy", 2023), Outcome::OnTrack);
+    let behind = national_like(&rows("2.8")); // 0.972^3 ≈ 0.9183
+    assert_eq!(outcome(&behind, "energy", 2023), Outcome::AtRisk);
+    let f = behind.iter().find(|f| f.rule == "energy").unwrap();
+    assert_eq!(f.progress.as_ref().and_then(|p| p.share), Some((3, 5)));
+}

@@ -51,4 +51,18 @@ impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&model::RuleDef> {
         self.rules.iter().find(|r| r.id == id)
     }
+
+    /// The year an indicator's base value is for: its own (`base 60.6 in 2019`) or the plan's.
+    pub fn base_year(&self, indicator: &str) -> i32 {
+        self.indicators
+            .get(indicator)
+            .and_then(|i| i.base_year)
+            .unwrap_or(self.plan.base_year)
+    }
+
+    /// The plan's own value of an indicator in its base year, if the plan gives one.
+    pub fn declared_base(&self, indicator: &str) -> Option<(i32, rust_decimal::Decimal)> {
+        let base = self.indicators.get(indicator)?.base?;
+        Some((self.base_year(indicator), base))
+    }
 }

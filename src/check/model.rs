@@ -34,6 +34,8 @@ pub struct IndicatorDef {
     pub unit: Unit,
     /// The plan's own base-year value, used when the data lacks it.
     pub base: Option<Decimal>,
+    /// The year of `base` when the indicator names one (`base 60.6 in 2019`); otherwise the plan's.
+    pub base_year: Option<i32>,
     pub span: Span,
 }
 
@@ -64,6 +66,8 @@ pub struct RuleDef {
     pub schedule: Schedule,
     /// One check per instance: a rule over `each x in [a, b]` has one per indicator.
     pub instances: Vec<Instance>,
+    /// The name of the `each x in [...]` variable, as the author wrote it.
+    pub variable: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,14 +99,23 @@ pub struct Expr {
 pub enum YearRef {
     Absolute(i32),
     Relative(i32),
+    /// Each year of the span an aggregate runs over: `x[2021..2025]` inside `sum(…)`.
+    Iterated,
 }
 
 impl YearRef {
-    pub fn resolve(self, current: i32) -> i32 {
+    /// The year meant when `current` is checked and an aggregate is at year `iterated`.
+    pub fn resolve_in(self, current: i32, iterated: Option<i32>) -> i32 {
         match self {
             YearRef::Absolute(y) => y,
             YearRef::Relative(k) => current + k,
+            YearRef::Iterated => iterated.unwrap_or(current),
         }
+    }
+
+    /// The year meant outside any aggregate's span.
+    pub fn resolve(self, current: i32) -> i32 {
+        self.resolve_in(current, None)
     }
 }
 
@@ -120,6 +133,8 @@ pub enum Aggregate {
     Min,
     Max,
     Count,
+    /// The product over a span: yearly rates that compound.
+    Product,
 }
 
 impl Aggregate {
@@ -130,6 +145,7 @@ impl Aggregate {
             Aggregate::Min => "min",
             Aggregate::Max => "max",
             Aggregate::Count => "count",
+            Aggregate::Product => "product",
         }
     }
 }
@@ -144,13 +160,13 @@ pub enum ExprKind {
         indicator: String,
         year: YearRef,
     },
-    /// A value over a span of years.
+    /// An aggregate over a span of years of `element`, which reads its values at
+    /// `YearRef::Iterated`: `sum(x[2021..2025])`, `product(1 - r[2021..2025] / 100%)`.
     Series {
         function: Aggregate,
-        entity: EntityRef,
-        indicator: String,
         from: YearRef,
         to: YearRef,
+        element: Box<Expr>,
     },
     /// Percentage change from the previous year.
     Growth {

@@ -8,8 +8,8 @@ use crate::units::{Unit, known_spellings, parse_unit};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-const FUNCTIONS: [&str; 8] = [
-    "sum", "avg", "min", "max", "count", "growth", "present", "whole",
+const FUNCTIONS: [&str; 9] = [
+    "sum", "avg", "min", "max", "count", "product", "growth", "present", "whole",
 ];
 
 #[derive(Default)]
@@ -31,6 +31,8 @@ struct Scope<'a> {
     table: Option<&'a TableDef>,
     /// The years the check is evaluated at.
     years: (i32, i32),
+    /// Inside an aggregate over a span: that span, which values read at each of its years.
+    series: Option<(ast::YearExpr, ast::YearExpr)>,
 }
 
 fn error(
@@ -47,7 +49,11 @@ impl Resolver {
         mut self,
         files: &[(FileId, ast::RuleFile)],
     ) -> (Option<RuleSet>, Vec<Problem>) {
-        let items = || files.iter().flat_map(|(_, f)| f.items.iter());
+        let items = || {
+            files
+                .iter()
+                .flat_map(|(_, f)| f.items.iter().map(|i| &i.node))
+        };
         let mut plan_span = None;
         for item in items() {
             if let ast::Item::Plan(plan) = item {
@@ -216,6 +222,13 @@ impl Resolver {
         let Some(unit) = self.unit(&ind.unit, "indicator") else {
             return;
         };
+        if let (Some(year), Some(plan)) = (&ind.base_year, &self.plan)
+            && year.node > plan.period.1
+        {
+            let year = (year.node, year.span);
+            self.year_out_of_period(year.1, year.0, "the base year");
+            return;
+        }
         self.indicators.insert(
             ind.id.node.clone(),
             IndicatorDef {
@@ -223,6 +236,7 @@ impl Resolver {
                 name: ind.name.node.clone(),
                 unit,
                 base: ind.base.as_ref().map(|b| b.node),
+                base_year: ind.base_year.as_ref().map(|y| y.node),
                 span: ind.id.span,
             },
         );
@@ -432,6 +446,7 @@ impl Resolver {
                 bound,
                 table: None,
                 years,
+                series: None,
             };
             let Some(resolved) = self.expr(expr, scope) else {
                 ok = false;
@@ -474,6 +489,7 @@ impl Resolver {
             title,
             schedule,
             instances,
+            variable: over.map(|fe| fe.var.node.clone()),
         })
     }
 
@@ -519,9 +535,21 @@ impl Resolver {
         self.problems.push(problem);
     }
 
-    fn year_ref(&mut self, year: ast::YearExpr, span: Span, scope: Scope) -> Option<YearRef> {
+    /// A year a value is read at. An indicator whose base is given for an earlier year
+    /// (`base 60.6 in 2019`) may be read back to that year, and `base` means that year.
+    fn year_ref(
+        &mut self,
+        year: ast::YearExpr,
+        span: Span,
+        scope: Scope,
+        indicator: Option<&str>,
+    ) -> Option<YearRef> {
         let plan = self.plan.as_ref()?;
-        let (base, end) = (plan.base_year, plan.period.1);
+        let own_base = indicator
+            .and_then(|id| self.indicators.get(id))
+            .and_then(|def| def.base_year);
+        let base = own_base.unwrap_or(plan.base_year);
+        let (earliest, end) = (base.min(plan.base_year), plan.period.1);
         let resolved = match year {
             ast::YearExpr::Absolute(y) => YearRef::Absolute(y),
             ast::YearExpr::Relative(k) => YearRef::Relative(k),
@@ -530,8 +558,15 @@ impl Resolver {
         let lowest = resolved.resolve(scope.years.0);
         let highest = resolved.resolve(scope.years.1);
         for y in [lowest, highest] {
-            if y < base || y > end {
+            if y < earliest || y > end {
                 self.year_out_of_period(span, y, "the year");
+                if let (Some(id), Some(own)) = (indicator, own_base)
+                    && let Some(problem) = self.problems.last_mut()
+                {
+                    problem.notes.push(format!(
+                        "`{id}` may be read back to {own}, the year of its base"
+                    ));
+                }
                 return None;
             }
         }
@@ -648,6 +683,40 @@ impl Resolver {
                         span,
                         Some(lu.per(&ru)),
                     ),
+                    BinOp::Pow => {
+                        if !lu.is_none() {
+                            self.problems.push(
+                                error(
+                                    "type",
+                                    format!(
+                                        "only a plain number can be raised to a power, not {}",
+                                        unit_phrase(&lu)
+                                    ),
+                                    lhs.span,
+                                    format!("in {}", unit_label(&lu)),
+                                )
+                                .help("write the factor as a plain number, e.g. `(1 + 7% / 100%) ^ 5` or `1.07 ^ 5`"),
+                            );
+                            return None;
+                        }
+                        if whole_constant(rhs).is_none() {
+                            self.problems.push(
+                                error(
+                                    "type",
+                                    "a power takes a whole number written in the rule",
+                                    rhs.span,
+                                    "not a whole number without a unit",
+                                )
+                                .help("write it as `1.07 ^ 5`; a power is exact only for whole exponents"),
+                            );
+                            return None;
+                        }
+                        Self::node(
+                            model::ExprKind::Binary(op.node, Box::new(l), Box::new(r)),
+                            span,
+                            Some(lu),
+                        )
+                    }
                     BinOp::Add | BinOp::Sub => {
                         let (l, r, unit) =
                             self.reconcile(l, lhs, r, rhs, op.span, "add or subtract")?;
@@ -930,7 +999,7 @@ impl Resolver {
                 unit,
             ),
             Some((YearSelect::One(y), at_span)) => {
-                let year = self.year_ref(*y, at_span, scope)?;
+                let year = self.year_ref(*y, at_span, scope, Some(&indicator))?;
                 Self::node(
                     model::ExprKind::Value {
                         entity,
@@ -941,7 +1010,30 @@ impl Resolver {
                     unit,
                 )
             }
-            Some((YearSelect::Span(..), at_span)) => {
+            Some((YearSelect::Span(from, to), at_span)) => {
+                if let Some(series) = scope.series {
+                    if series == (*from, *to) {
+                        return Self::node(
+                            model::ExprKind::Value {
+                                entity,
+                                indicator,
+                                year: YearRef::Iterated,
+                            },
+                            span,
+                            unit,
+                        );
+                    }
+                    self.problems.push(
+                        error(
+                            "type",
+                            "one aggregate runs over one span of years",
+                            at_span,
+                            "a different span",
+                        )
+                        .help("write the same span everywhere inside the aggregate, or use two aggregates"),
+                    );
+                    return None;
+                }
                 self.problems.push(
                     error(
                         "type",
@@ -972,6 +1064,7 @@ impl Resolver {
             "min" => Some(Aggregate::Min),
             "max" => Some(Aggregate::Max),
             "count" => Some(Aggregate::Count),
+            "product" => Some(Aggregate::Product),
             _ => None,
         };
         if let Some(function_kind) = aggregate {
@@ -1005,10 +1098,18 @@ impl Resolver {
                 };
                 // growth reads the previous year too, which must lie within the plan's years
                 let previous = match year {
-                    YearRef::Relative(k) => ast::YearExpr::Relative(k - 1),
-                    YearRef::Absolute(y) => ast::YearExpr::Absolute(y - 1),
+                    YearRef::Relative(k) => Some(ast::YearExpr::Relative(k - 1)),
+                    YearRef::Absolute(y) => Some(ast::YearExpr::Absolute(y - 1)),
+                    // Inside an aggregate: the year before the span's first.
+                    YearRef::Iterated => match scope.series.map(|(from, _)| from) {
+                        Some(ast::YearExpr::Relative(k)) => Some(ast::YearExpr::Relative(k - 1)),
+                        Some(ast::YearExpr::Absolute(y)) => Some(ast::YearExpr::Absolute(y - 1)),
+                        Some(ast::YearExpr::Base) | None => None,
+                    },
                 };
-                self.year_ref(previous, arg.span, scope)?;
+                if let Some(previous) = previous {
+                    self.year_ref(previous, arg.span, scope, Some(&indicator))?;
+                }
                 Self::node(
                     model::ExprKind::Growth {
                         entity,
@@ -1068,9 +1169,25 @@ impl Resolver {
             at,
         } = &arg.node
         else {
-            self.problems
-                .push(self.aggregate_help(function, name.span, arg.span));
-            return None;
+            // An expression over a span: `product(1 - r[2021..2025] / 100%)`.
+            if let Some(f) = filter {
+                self.problems.push(error(
+                    "type",
+                    "only an aggregate over a table takes `where`",
+                    f.span,
+                    "no table here",
+                ));
+                return None;
+            }
+            let found = (function != Aggregate::Count)
+                .then(|| span_in(arg))
+                .flatten();
+            let Some((from, to, at_span)) = found else {
+                self.problems
+                    .push(self.aggregate_help(function, name.span, arg.span));
+                return None;
+            };
+            return self.series(function, arg, (from, to, at_span), span, scope, None);
         };
         // A table: `count(enterprises where …)` or `sum(enterprises.revenue where …)`.
         let table_and_column = match (qualifier, function) {
@@ -1197,7 +1314,6 @@ impl Resolver {
                 .push(self.aggregate_help(function, name.span, arg.span));
             return None;
         };
-        let entity = self.entity_ref(qualifier)?;
         let indicator = match scope.bound {
             Some((var, ind)) if qualifier.is_none() && target.node == var => ind.to_string(),
             _ => target.node.clone(),
@@ -1215,19 +1331,68 @@ impl Resolver {
             ));
             return None;
         }
-        let unit = Some(def.unit.clone());
-        let from = self.year_ref(*from, *at_span, scope)?;
-        let to = self.year_ref(*to, *at_span, scope)?;
+        self.series(
+            function,
+            arg,
+            (*from, *to, *at_span),
+            span,
+            scope,
+            Some(&indicator),
+        )
+    }
+
+    /// An aggregate of `arg` over each year of a span; `arg` reads its values at those years.
+    fn series(
+        &mut self,
+        function: Aggregate,
+        arg: &ast::Expr,
+        (from, to, at_span): (ast::YearExpr, ast::YearExpr, Span),
+        span: Span,
+        scope: Scope,
+        indicator: Option<&str>,
+    ) -> Option<Expr> {
+        let from_year = self.year_ref(from, at_span, scope, indicator)?;
+        let to_year = self.year_ref(to, at_span, scope, indicator)?;
+        let element = self.expr(
+            arg,
+            Scope {
+                series: Some((from, to)),
+                ..scope
+            },
+        )?;
+        let Some(unit) = element.unit.clone() else {
+            self.problems.push(error(
+                "type",
+                format!("`{}` needs numbers, not yes/no values", function.name()),
+                arg.span,
+                "a yes/no value",
+            ));
+            return None;
+        };
+        if function == Aggregate::Product && !unit.is_none() {
+            self.problems.push(
+                error(
+                    "type",
+                    format!(
+                        "a product of yearly factors needs plain numbers, not {}",
+                        unit_phrase(&unit)
+                    ),
+                    arg.span,
+                    format!("in {}", unit_label(&unit)),
+                )
+                .help("turn a yearly rate into a factor, e.g. `product(1 + growth_rate[2021..2025] / 100%)`"),
+            );
+            return None;
+        }
         Self::node(
             model::ExprKind::Series {
                 function,
-                entity,
-                indicator,
-                from,
-                to,
+                from: from_year,
+                to: to_year,
+                element: Box::new(element),
             },
             span,
-            unit,
+            Some(unit),
         )
     }
 
@@ -1265,6 +1430,36 @@ impl Resolver {
     }
 }
 
+/// The first span of years an aggregate's argument reads (`x[2021..2025]`), outside any
+/// aggregate nested in it.
+fn span_in(e: &ast::Expr) -> Option<(ast::YearExpr, ast::YearExpr, Span)> {
+    match &e.node {
+        Ast::Value {
+            at:
+                Some(Spanned {
+                    node: YearSelect::Span(from, to),
+                    span,
+                }),
+            ..
+        } => Some((*from, *to, *span)),
+        Ast::Neg(inner) | Ast::Not(inner) => span_in(inner),
+        Ast::Binary { lhs, rhs, .. } | Ast::Logic { lhs, rhs, .. } => {
+            span_in(lhs).or_else(|| span_in(rhs))
+        }
+        Ast::Compare { lhs, rhs, .. } => span_in(lhs).or_else(|| span_in(rhs)),
+        Ast::Number { .. } | Ast::Bool(_) | Ast::Value { .. } | Ast::Call { .. } => None,
+    }
+}
+
+/// A whole number without a unit, written as such: the exponent of `^`.
+fn whole_constant(e: &ast::Expr) -> Option<Decimal> {
+    match &e.node {
+        Ast::Number { value, unit: None } if value.fract().is_zero() => Some(*value),
+        Ast::Neg(inner) => whole_constant(inner).map(|v| -v),
+        _ => None,
+    }
+}
+
 fn is_bare_number(e: &ast::Expr) -> bool {
     match &e.node {
         Ast::Number { unit, .. } => unit.is_none(),
@@ -1299,9 +1494,10 @@ fn unit_phrase(unit: &Unit) -> String {
 /// The indicator a finding is about: the first one read, left to right.
 fn main_indicator(e: &Expr) -> Option<String> {
     match &e.kind {
-        model::ExprKind::Value { indicator, .. }
-        | model::ExprKind::Series { indicator, .. }
-        | model::ExprKind::Growth { indicator, .. } => Some(indicator.clone()),
+        model::ExprKind::Value { indicator, .. } | model::ExprKind::Growth { indicator, .. } => {
+            Some(indicator.clone())
+        }
+        model::ExprKind::Series { element, .. } => main_indicator(element),
         model::ExprKind::Table { table, .. } => Some(table.clone()),
         model::ExprKind::Number(_) | model::ExprKind::Bool(_) | model::ExprKind::Column(_) => None,
         model::ExprKind::Scale(inner, _)

@@ -1,9 +1,13 @@
 //! Command-line arguments and the subcommands they run.
 
 mod check;
+mod explain;
+mod fmt;
+mod init;
 mod lint;
 mod output;
 mod report;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -27,13 +31,21 @@ struct Cli {
 enum Command {
     /// Check a submission against a rule set.
     Check(check::Args),
-    /// Check rule files alone, before any data: syntax, names, units, years.
+    /// Check rule files alone, before any data: syntax, names, units, years, and rules against each other.
     Lint(lint::Args),
     /// Crashes on purpose, so that tests can see how a crash is reported.
     #[command(hide = true, name = "__crash")]
     Crash,
     /// Write the supervisor's report: one self-contained HTML page (or Markdown).
     Report(report::Args),
+    /// Lay rule files out in the one canonical way, keeping every comment.
+    Fmt(fmt::Args),
+    /// Say what rules check, in plain Chinese or English: citation, weight, the bound itself.
+    Explain(explain::Args),
+    /// Run a rule set's own tests: `RULES/tests/*.pct`, small data and the outcome each rule must give.
+    Test(test::Args),
+    /// Start a rule set for a new plan from its indicator table (CSV: id,name,unit[,base]).
+    Init(init::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -63,6 +75,18 @@ pub fn stdout_color(c: Color) -> bool {
 
 pub fn stderr_color(c: Color) -> bool {
     c.enabled(std::io::stderr().is_terminal())
+}
+
+/// The problems a run met, on standard error.
+pub fn eprint_problems(session: &plancheck::session::Session, color: Color) {
+    eprint!(
+        "{}",
+        plancheck::report::human::render_problems(
+            &session.problems,
+            &session.sources,
+            stderr_color(color)
+        )
+    );
 }
 
 /// The three outcomes of a run (ruff's convention).
@@ -107,5 +131,9 @@ pub fn run() -> Status {
         )]
         Command::Crash => panic!("deliberate crash requested by `plancheck __crash`"),
         Command::Report(args) => report::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Init(args) => init::run(args),
     }
 }

@@ -2,7 +2,7 @@
 
 use super::value::{Gap, V, effective_bound};
 use crate::check::RuleSet;
-use crate::check::model::{Aggregate, EntityRef, Expr, ExprKind, Instance};
+use crate::check::model::{Aggregate, EntityRef, Expr, ExprKind, Instance, YearRef};
 use crate::source::Sources;
 use crate::syntax::ast::CmpOp;
 use crate::units::Unit;
@@ -49,7 +49,7 @@ pub fn difference(n: Decimal, unit: Option<&Unit>) -> String {
     }
 }
 
-fn indicator_name(rules: &RuleSet, id: &str) -> String {
+pub fn indicator_name(rules: &RuleSet, id: &str) -> String {
     match rules.indicators.get(id) {
         Some(def) => format!("{} `{id}`", def.name),
         None => format!("`{id}`"),
@@ -80,26 +80,16 @@ pub fn expr(rules: &RuleSet, sources: &Sources, e: &Expr, year: i32) -> String {
         }
         ExprKind::Series {
             function,
-            entity,
-            indicator,
             from,
             to,
-        } => {
-            let what = match function {
-                Aggregate::Sum => "total",
-                Aggregate::Avg => "average",
-                Aggregate::Min => "lowest value",
-                Aggregate::Max => "highest value",
-                Aggregate::Count => "count",
-            };
-            format!(
-                "the {}–{} {what} of {}{}",
-                from.resolve(year),
-                to.resolve(year),
-                owner(entity),
-                indicator_name(rules, indicator)
-            )
-        }
+            element,
+        } => format!(
+            "the {}–{} {} of {}",
+            from.resolve(year),
+            to.resolve(year),
+            aggregate_words(*function),
+            element_name(rules, sources, element)
+        ),
         ExprKind::Growth {
             entity,
             indicator,
@@ -136,6 +126,29 @@ pub fn expr(rules: &RuleSet, sources: &Sources, e: &Expr, year: i32) -> String {
         ),
         ExprKind::Scale(inner, _) => expr(rules, sources, inner, year),
         _ => format!("`{}` in {year}", sources.slice(e.span)),
+    }
+}
+
+pub fn aggregate_words(function: Aggregate) -> &'static str {
+    match function {
+        Aggregate::Sum => "total",
+        Aggregate::Avg => "average",
+        Aggregate::Min => "lowest value",
+        Aggregate::Max => "highest value",
+        Aggregate::Count => "count",
+        Aggregate::Product => "product",
+    }
+}
+
+/// What an aggregate runs over: an indicator's name, or the expression as written.
+pub fn element_name(rules: &RuleSet, sources: &Sources, element: &Expr) -> String {
+    match &element.kind {
+        ExprKind::Value {
+            entity,
+            indicator,
+            year: YearRef::Iterated,
+        } => format!("{}{}", owner(entity), indicator_name(rules, indicator)),
+        _ => format!("`{}`", sources.slice(element.span)),
     }
 }
 
@@ -179,7 +192,8 @@ pub fn gaps_help(gaps: &[Gap]) -> String {
     }
 }
 
-fn op_words(op: CmpOp) -> &'static str {
+/// A comparison in English words: `>=` is "at least".
+pub fn op_words(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Ge => "at least",
         CmpOp::Gt => "more than",

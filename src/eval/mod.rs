@@ -3,7 +3,7 @@
 //! Every number here is an exact decimal. A value that is absent or reported
 //! empty makes the outcome `missing`, never a pass or a fail.
 
-mod describe;
+pub mod describe;
 mod progress;
 pub mod value;
 
@@ -116,10 +116,12 @@ pub fn evaluate(
                     instance,
                     sources,
                     ctx: Ctx {
+                        rules,
                         data,
                         tables: &tables,
                         subject: entity,
                         year: 0,
+                        iterated: None,
                         row: None,
                     },
                 };

@@ -1,11 +1,13 @@
 //! Progress before a deadline (interfaces.md §4): the latest reported value is
-//! held against the straight path from the base-year value to the target.
+//! held against the straight path from the base-year value to the target; a total
+//! against the same share of the target, a product against the compounded share.
 
 use super::describe::{self, difference, quantity};
 use super::value::{Unknown, effective_bound};
 use super::{Finding, Judge, Outcome, Progress};
 use crate::check::model::{Aggregate, EntityRef, Expr, ExprKind, YearRef};
 use crate::syntax::ast::CmpOp;
+use crate::units::Unit;
 use rust_decimal::Decimal;
 use rust_decimal::MathematicalOps;
 
@@ -43,16 +45,15 @@ pub(super) fn judge(j: &Judge, deadline: i32, last: i32) -> Finding {
         lhs,
     };
     if let ExprKind::Series {
-        function: Aggregate::Sum,
-        entity,
-        indicator,
+        function: function @ (Aggregate::Sum | Aggregate::Product),
         from,
         to,
+        element,
     } = &lhs.kind
     {
         let (from, to) = (from.resolve(deadline), to.resolve(deadline));
         if to > last {
-            return course.cumulative(entity, indicator, from, to, last);
+            return course.cumulative(*function, element, (from, to), last);
         }
     }
     course.point(last)
@@ -102,7 +103,7 @@ impl Course<'_> {
     /// A point target: the latest value against the path at that value's year.
     fn point(&self, last: i32) -> Finding {
         let j = self.j;
-        let base_year = j.rules.plan.base_year;
+        let base_year = self.base_year();
         let unit = self.lhs.unit.as_ref();
         let mut latest = None;
         for year in (base_year + 1..=last).rev() {
@@ -132,12 +133,10 @@ impl Course<'_> {
             ));
             return f;
         };
+        // The plan's own base value stands in when the data lacks the base year (see `Ctx::lookup`).
         let base = match j.ctx.at(base_year).number(self.lhs) {
             Ok((b, _)) => b,
-            Err(unknown) => match self.declared_base() {
-                Some(b) => b,
-                None => return j.unknown(year, unknown),
-            },
+            Err(unknown) => return j.unknown(year, unknown),
         };
         let elapsed = Decimal::from(year - base_year);
         let total = Decimal::from(self.deadline - base_year);
@@ -208,102 +207,117 @@ impl Course<'_> {
         f
     }
 
-    /// The plan's own base value, for a check that reads one indicator of the entity.
-    fn declared_base(&self) -> Option<Decimal> {
+    /// The path starts at the base year of the indicator the check measures, which may
+    /// be earlier than the plan's (`base 60.6 in 2019`).
+    fn base_year(&self) -> i32 {
         let mut e = self.lhs;
-        let mut factor = Decimal::ONE;
-        if let ExprKind::Scale(inner, f) = &e.kind {
+        if let ExprKind::Scale(inner, _) = &e.kind {
             e = inner;
-            factor = *f;
         }
         match &e.kind {
             ExprKind::Value {
                 entity: EntityRef::Subject,
                 indicator,
                 year: YearRef::Relative(0),
-            } => self
-                .j
-                .rules
-                .indicators
-                .get(indicator)?
-                .base
-                .map(|b| b * factor),
-            _ => None,
+            } => self.j.rules.base_year(indicator),
+            _ => self.j.rules.plan.base_year,
         }
     }
 
-    /// A total over a span: the years reported so far against the same share of the total.
+    /// A total or a product over a span: the years reported so far against the same
+    /// share of the target — `k/n` of a total, the `k/n`-th power of a product.
     fn cumulative(
         &self,
-        entity: &EntityRef,
-        indicator: &str,
-        from: i32,
-        to: i32,
+        function: Aggregate,
+        element: &Expr,
+        (from, to): (i32, i32),
         last: i32,
     ) -> Finding {
         let j = self.j;
+        let compounds = function == Aggregate::Product;
         let unit = self.lhs.unit.as_ref();
         let upto = last.min(to);
-        let entity_name = match entity {
-            EntityRef::Subject => j.ctx.subject,
-            EntityRef::Named(n) => n.as_str(),
-        };
+        let name = describe::element_name(j.rules, j.sources, element);
         if upto < from {
             let mut f = j.finding(
                 last,
                 Outcome::Missing,
-                format!("the data stops in {last}, before the first year ({from}) of the {from}–{to} total"),
+                format!("the data stops in {last}, before the first year ({from}) of the {from}–{to} {}", describe::aggregate_words(function)),
             );
-            f.help = Some(format!("report `{indicator}` for {from} onward"));
+            f.help = Some(format!("report {name} for {from} onward"));
             return f;
         }
-        let mut sum = Decimal::ZERO;
-        let mut gaps = Vec::new();
-        let mut span = None;
-        let mut latest = Decimal::ZERO;
-        for year in from..=upto {
-            match j.ctx.lookup(entity_name, indicator, year) {
-                Ok(super::value::Val {
-                    v: super::value::V::Num(n),
-                    span: s,
-                }) => {
-                    sum += n;
-                    latest = n;
-                    span = s;
-                }
-                Ok(_) => {}
-                Err(Unknown::Missing(g)) => gaps.extend(g),
-                Err(undefined) => return j.unknown(upto, undefined),
-            }
-        }
-        if !gaps.is_empty() {
-            return j.unknown(upto, Unknown::Missing(gaps));
-        }
+        let (values, span) = match j.ctx.at(self.deadline).series_values(element, from, upto) {
+            Ok(found) => found,
+            Err(unknown) => return j.unknown(upto, unknown),
+        };
+        let so_far = match super::value::aggregate(function, &values) {
+            Some(v) => v,
+            None => return j.unknown(upto, super::value::overflow()),
+        };
+        let latest = values.last().copied().unwrap_or(Decimal::ZERO);
         let done = upto - from + 1;
         let years = to - from + 1;
-        let path = (self.target * Decimal::from(done) / Decimal::from(years)).normalize();
-        let off = sum - path;
         let remaining = to - upto;
-        let needed_per_year = ((self.target - sum) / Decimal::from(remaining)).normalize();
-        let needed_growth = (latest > Decimal::ZERO).then(|| {
-            ((needed_per_year / latest - Decimal::ONE) * Decimal::ONE_HUNDRED)
-                .round_dp(2)
-                .normalize()
-        });
-        let on = self.on_course(sum, path);
-        let name = j
-            .rules
-            .indicators
-            .get(indicator)
-            .map_or(indicator.to_string(), |d| {
-                format!("{} `{indicator}`", d.name)
+        let share = Decimal::from(done) / Decimal::from(years);
+        let path = if compounds {
+            match compounded_share(self.target, share) {
+                Some(p) => p,
+                None => return self.no_compounded_path(upto),
+            }
+        } else {
+            (self.target * share).normalize()
+        };
+        let off = so_far - path;
+        let on = self.on_course(so_far, path);
+        let (needed_per_year, needed_growth, help) = if compounds {
+            let factor = (so_far > Decimal::ZERO)
+                .then(|| {
+                    compounded_share(
+                        self.target / so_far,
+                        Decimal::ONE / Decimal::from(remaining),
+                    )
+                })
+                .flatten();
+            let help = match factor {
+                Some(factor) => format!(
+                    "the remaining {remaining} years need a product {} {}: a factor of {} a year on average",
+                    self.op.as_str(),
+                    describe::shown((self.target / so_far).normalize()),
+                    describe::shown(factor)
+                ),
+                None => format!(
+                    "the remaining {remaining} years cannot bring the product to the target"
+                ),
+            };
+            (None, None, help)
+        } else {
+            let needed = ((self.target - so_far) / Decimal::from(remaining)).normalize();
+            let growth = (latest > Decimal::ZERO).then(|| {
+                ((needed / latest - Decimal::ONE) * Decimal::ONE_HUNDRED)
+                    .round_dp(2)
+                    .normalize()
             });
+            let help = format!(
+                "the remaining {remaining} years need {} a year on average{}",
+                quantity(needed, unit),
+                growth
+                    .map(|g| format!(" ({g:+}% against {upto}'s {})", quantity(latest, unit)))
+                    .unwrap_or_default()
+            );
+            (Some(needed), growth, help)
+        };
+        let (what, path_words) = if compounds {
+            ("product", "compounded path")
+        } else {
+            ("total", "straight path")
+        };
         let mut f = j.finding(
             upto,
             if on { Outcome::OnTrack } else { Outcome::AtRisk },
             format!(
-                "the {from}–{upto} total of {name} is {}, {} {} the straight path to {} {} over {from}–{to}: {done} of {years} years give {}",
-                quantity(sum, unit),
+                "the {from}–{upto} {what} of {name} is {}, {} {} the {path_words} to {} {} over {from}–{to}: {done} of {years} years give {}",
+                quantity(so_far, unit),
                 difference(off.abs(), unit),
                 self.ahead_or_behind(off),
                 self.op.as_str(),
@@ -311,27 +325,49 @@ impl Course<'_> {
                 quantity(path, unit),
             ),
         );
-        f.help = Some(format!(
-            "the remaining {remaining} years need {} a year on average{}",
-            quantity(needed_per_year, unit),
-            needed_growth
-                .map(|g| format!(" ({g:+}% against {upto}'s {})", quantity(latest, unit)))
-                .unwrap_or_default()
-        ));
-        f.actual = Some(sum.to_string());
+        f.help = Some(help);
+        f.actual = Some(so_far.to_string());
         f.expected = Some(self.target_text());
         f.data = span;
         f.progress = Some(Progress {
             base_year: j.rules.plan.base_year,
-            base: Decimal::ZERO,
+            base: if compounds {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            },
             target: self.target,
             deadline: self.deadline,
             path,
             off_path: off,
-            needed_per_year: Some(needed_per_year),
+            needed_per_year,
             needed_growth,
             share: Some((done, years)),
         });
         f
     }
+
+    fn no_compounded_path(&self, upto: i32) -> Finding {
+        let mut f = self.j.finding(
+            upto,
+            Outcome::Missing,
+            format!(
+                "a product's progress is measured on the compounded path to its target, which needs a positive target, not {}",
+                quantity(self.target, None::<&Unit>)
+            ),
+        );
+        f.help = Some("progress is measured for products of positive yearly factors".to_string());
+        f
+    }
+}
+
+/// `target` to the power `share`: the value a product reaches after that share of its
+/// years on the steady path from 1. Rounds, as any fractional power must.
+fn compounded_share(target: Decimal, share: Decimal) -> Option<Decimal> {
+    if target <= Decimal::ZERO {
+        return None;
+    }
+    target
+        .checked_powd(share)
+        .map(|v| v.round_dp(10).normalize())
 }

@@ -1,10 +1,12 @@
 //! Evaluating one checked expression for one entity and year, in exact decimals.
 
+use crate::check::RuleSet;
 use crate::check::model::*;
 use crate::data::{Record, Submission, Value};
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, CmpOp, LogicOp};
-use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, MathematicalOps};
 use std::collections::BTreeMap;
 
 /// A value the check needed and did not get.
@@ -70,10 +72,13 @@ impl<'a> TableIndex<'a> {
 }
 
 pub struct Ctx<'a> {
+    pub rules: &'a RuleSet,
     pub data: &'a Submission,
     pub tables: &'a TableIndex<'a>,
     pub subject: &'a str,
     pub year: i32,
+    /// The year an aggregate's element is read at, inside `sum(…)`, `product(…)`, ….
+    pub iterated: Option<i32>,
     pub row: Option<&'a Record>,
 }
 
@@ -91,7 +96,7 @@ fn boolean(value: bool, span: Option<Span>) -> Res {
     })
 }
 
-fn overflow() -> Unknown {
+pub(crate) fn overflow() -> Unknown {
     Unknown::Undefined("the result is beyond the range of exact decimals".to_string())
 }
 
@@ -107,7 +112,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// One reported value; absent and empty cells are both gaps.
+    fn year_of(&self, year: YearRef) -> i32 {
+        year.resolve_in(self.year, self.iterated)
+    }
+
+    /// One reported value; absent and empty cells are both gaps. The plan's own base
+    /// value (`indicator x "…" % base 44`) stands in for its entity's base year when
+    /// the data leaves that year out.
     pub fn lookup(&self, entity: &str, indicator: &str, year: i32) -> Res {
         let gap = |span| {
             Unknown::Missing(vec![Gap {
@@ -118,7 +129,14 @@ impl<'a> Ctx<'a> {
             }])
         };
         match self.data.value(entity, year, indicator) {
-            None => Err(gap(None)),
+            None => match self.rules.declared_base(indicator) {
+                Some((base_year, base))
+                    if base_year == year && entity == self.rules.plan.entity =>
+                {
+                    num(base, None)
+                }
+                _ => Err(gap(None)),
+            },
             Some(cell) => match &cell.value {
                 Value::Number(n) => num(*n, Some(cell.span)),
                 Value::Flag(b) => boolean(*b, Some(cell.span)),
@@ -153,27 +171,20 @@ impl<'a> Ctx<'a> {
                 entity,
                 indicator,
                 year,
-            } => self.lookup(self.entity(entity), indicator, year.resolve(self.year)),
+            } => self.lookup(self.entity(entity), indicator, self.year_of(*year)),
             ExprKind::Series {
                 function,
-                entity,
-                indicator,
                 from,
                 to,
-            } => self.series(
-                *function,
-                self.entity(entity),
-                indicator,
-                from.resolve(self.year),
-                to.resolve(self.year),
-            ),
+                element,
+            } => self.series(*function, element, self.year_of(*from), self.year_of(*to)),
             ExprKind::Growth {
                 entity,
                 indicator,
                 year,
             } => {
                 let entity = self.entity(entity);
-                let year = year.resolve(self.year);
+                let year = self.year_of(*year);
                 let now = self.lookup(entity, indicator, year);
                 let before = self.lookup(entity, indicator, year - 1);
                 let ((now, span), before) = match (now, before) {
@@ -250,8 +261,10 @@ impl<'a> Ctx<'a> {
                 boolean(n.fract().is_zero(), span)
             }
             ExprKind::Binary(op, l, r) => {
-                let (a, span) = self.number(l)?;
-                let (b, _) = self.number(r)?;
+                // The cell shown is the left operand's, or the right's when the left is a constant (`1 - x / 100%`).
+                let (a, left) = self.number(l)?;
+                let (b, right) = self.number(r)?;
+                let span = left.or(right);
                 let value = match op {
                     BinOp::Add => a.checked_add(b),
                     BinOp::Sub => a.checked_sub(b),
@@ -264,6 +277,18 @@ impl<'a> Ctx<'a> {
                             )));
                         }
                         a.checked_div(b).map(|v| v.normalize())
+                    }
+                    BinOp::Pow => {
+                        // The checker admits only whole exponents written in the rule.
+                        let Some(exponent) = b.to_i64() else {
+                            return Err(overflow());
+                        };
+                        if a.is_zero() && exponent < 0 {
+                            return Err(Unknown::Undefined(format!(
+                                "0 raised to the power {exponent} is undefined"
+                            )));
+                        }
+                        a.checked_powi(exponent).map(|v| v.normalize())
                     }
                 };
                 num(value.ok_or_else(overflow)?, span)
@@ -307,25 +332,28 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn series(
+    /// The values of `element` at each year from `from` to `to`; every one must be known.
+    pub fn series_values(
         &self,
-        function: Aggregate,
-        entity: &str,
-        indicator: &str,
+        element: &Expr,
         from: i32,
         to: i32,
-    ) -> Res {
+    ) -> Result<(Vec<Decimal>, Option<Span>), Unknown> {
         let mut values = Vec::new();
         let mut gaps = Vec::new();
         let mut span = None;
         for year in from..=to {
-            match self.lookup(entity, indicator, year) {
+            let at_year = Ctx {
+                iterated: Some(year),
+                ..*self
+            };
+            match at_year.eval(element) {
                 Ok(Val {
                     v: V::Num(n),
                     span: s,
                 }) => {
                     values.push(n);
-                    span = s;
+                    span = s.or(span);
                 }
                 Ok(_) => {}
                 Err(Unknown::Missing(g)) => gaps.extend(g),
@@ -333,8 +361,13 @@ impl<'a> Ctx<'a> {
             }
         }
         if !gaps.is_empty() {
-            return Err(Unknown::Missing(gaps));
+            return Err(merge_gaps([Some(Unknown::Missing(gaps))]));
         }
+        Ok((values, span))
+    }
+
+    fn series(&self, function: Aggregate, element: &Expr, from: i32, to: i32) -> Res {
+        let (values, span) = self.series_values(element, from, to)?;
         num(aggregate(function, &values).ok_or_else(overflow)?, span)
     }
 
@@ -406,6 +439,49 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Whether the value of `e` depends on the submission at all.
+pub fn reads_data(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Number(_) | ExprKind::Bool(_) => false,
+        ExprKind::Value { .. }
+        | ExprKind::Series { .. }
+        | ExprKind::Growth { .. }
+        | ExprKind::Table { .. }
+        | ExprKind::Column(_) => true,
+        ExprKind::Scale(inner, _)
+        | ExprKind::Neg(inner)
+        | ExprKind::Not(inner)
+        | ExprKind::Present(inner)
+        | ExprKind::Whole(inner) => reads_data(inner),
+        ExprKind::Binary(_, l, r) | ExprKind::Logic(_, l, r) => reads_data(l) || reads_data(r),
+        ExprKind::Compare {
+            lhs,
+            rhs,
+            tolerance,
+            ..
+        } => reads_data(lhs) || reads_data(rhs) || tolerance.as_deref().is_some_and(reads_data),
+    }
+}
+
+/// The value of an expression that reads no data (`1 - 13.5% / 100%` is 0.865), if it has one.
+pub fn constant(rules: &RuleSet, e: &Expr) -> Option<V> {
+    if reads_data(e) {
+        return None;
+    }
+    let nothing = Submission::default();
+    let tables = TableIndex::default();
+    let ctx = Ctx {
+        rules,
+        data: &nothing,
+        tables: &tables,
+        subject: &rules.plan.entity,
+        year: rules.plan.base_year,
+        iterated: None,
+        row: None,
+    };
+    ctx.eval(e).ok().map(|v| v.v)
+}
+
 /// `None` when the aggregate of nothing is undefined (min, max, avg) or overflows.
 pub fn aggregate(function: Aggregate, values: &[Decimal]) -> Option<Decimal> {
     let sum = || {
@@ -426,6 +502,10 @@ pub fn aggregate(function: Aggregate, values: &[Decimal]) -> Option<Decimal> {
         }
         Aggregate::Min => values.iter().copied().min(),
         Aggregate::Max => values.iter().copied().max(),
+        Aggregate::Product => values
+            .iter()
+            .try_fold(Decimal::ONE, |acc, v| acc.checked_mul(*v))
+            .map(|v| v.normalize()),
     }
 }
 

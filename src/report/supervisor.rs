@@ -504,11 +504,21 @@ fn cumulative_of(expr: &Expr, deadline: i32) -> Option<(&str, i32, i32)> {
     match &expr.kind {
         ExprKind::Series {
             function: Aggregate::Sum,
-            entity: EntityRef::Subject,
-            indicator,
             from,
             to,
-        } => Some((indicator, from.resolve(deadline), to.resolve(deadline))),
+            element,
+        } => match &element.kind {
+            ExprKind::Value {
+                entity: EntityRef::Subject,
+                indicator,
+                year: YearRef::Iterated,
+            } => Some((
+                indicator.as_str(),
+                from.resolve(deadline),
+                to.resolve(deadline),
+            )),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -761,16 +771,12 @@ fn reads_other(expr: &Expr, indicator: &str) -> bool {
             indicator: i,
             ..
         }
-        | ExprKind::Series {
-            entity,
-            indicator: i,
-            ..
-        }
         | ExprKind::Growth {
             entity,
             indicator: i,
             ..
         } => *entity != EntityRef::Subject || i != indicator,
+        ExprKind::Series { element, .. } => reads_other(element, indicator),
         ExprKind::Table { .. } | ExprKind::Column(_) => true,
         ExprKind::Scale(e, _)
         | ExprKind::Neg(e)
@@ -1036,6 +1042,8 @@ impl Charting<'_> {
     /// An expression evaluated for every year where it has a number.
     fn evaluated(&self, expr: &Expr, years: std::ops::RangeInclusive<i32>) -> Points {
         let ctx = Ctx {
+            rules: self.input.rules,
+            iterated: None,
             data: self.input.data,
             tables: &self.tables,
             subject: self.input.entity,

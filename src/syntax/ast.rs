@@ -26,7 +26,8 @@ pub type Name = Spanned<String>;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleFile {
-    pub items: Vec<Item>,
+    /// Each item with the span from its first keyword to its end.
+    pub items: Vec<Spanned<Item>>,
     /// Comments with their spans, so that a formatter can keep them.
     pub comments: Vec<Spanned<String>>,
 }
@@ -39,11 +40,18 @@ pub enum Item {
     Rule(Rule),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub keyword: Span,
     pub name: Name,
     pub fields: Vec<Spanned<PlanField>>,
+}
+
+/// Like `Spanned`, a keyword's position is not part of what the plan says.
+impl PartialEq for Plan {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.fields == other.fields
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +69,8 @@ pub struct Indicator {
     pub name: Name,
     pub unit: Name,
     pub base: Option<Spanned<Decimal>>,
+    /// `base 60.6 in 2019`: the year of the base value, when it is not the plan's base year.
+    pub base_year: Option<Spanned<i32>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,11 +105,17 @@ impl Attribute {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Rule {
     pub keyword: Span,
     pub id: Name,
     pub fields: Vec<Spanned<RuleField>>,
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.fields == other.fields
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +198,8 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `1.07 ^ 5`: a whole-number power, exact.
+    Pow,
 }
 
 impl BinOp {
@@ -191,6 +209,7 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::Pow => "^",
         }
     }
 }
@@ -244,6 +263,6 @@ pub enum YearExpr {
     Absolute(i32),
     /// `year + k` (k may be negative).
     Relative(i32),
-    /// The plan's base year.
+    /// The base year of the indicator read: its own (`base 60.6 in 2019`) or the plan's.
     Base,
 }

@@ -64,7 +64,7 @@ pub fn parse(file: FileId, text: &str) -> Parse {
         }
         match parser.item(rest) {
             Ok((r, item)) => {
-                items.push(item);
+                items.push(Spanned::new(item, parser.span(rest, r)));
                 rest = r;
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
@@ -449,6 +449,13 @@ impl<'s> Ctx<'s> {
             },
             Err(_) => (i, None),
         };
+        let (i, base_year) = match (&base, self.keyword(i, "in")) {
+            (Some(_), Ok((r, _))) => {
+                let (r, year) = self.year(r)?;
+                (r, Some(year))
+            }
+            _ => (i, None),
+        };
         Ok((
             i,
             Indicator {
@@ -456,6 +463,7 @@ impl<'s> Ctx<'s> {
                 name,
                 unit,
                 base,
+                base_year,
             },
         ))
     }
@@ -819,7 +827,32 @@ impl<'s> Ctx<'s> {
             let (r, inner) = self.nested(rest, Self::unary)?;
             return Ok((r, self.boxed(start, r, ExprKind::Neg(inner))));
         }
-        self.primary(start)
+        self.power(start)
+    }
+
+    /// `a ^ b` binds tighter than a sign, as in arithmetic: `-2 ^ 2` is `-(2 ^ 2)`;
+    /// it groups to the right, `a ^ b ^ c` being `a ^ (b ^ c)`.
+    fn power(&self, i: &'s str) -> PResult<'s, Expr> {
+        let (start, ()) = self.ws(i)?;
+        let (r, base) = self.primary(start)?;
+        let (at, ()) = self.ws(r)?;
+        let Some(after) = at.strip_prefix('^') else {
+            return Ok((r, base));
+        };
+        let op_span = self.span(at, after);
+        let (r, exponent) = self.nested(after, Self::unary)?;
+        Ok((
+            r,
+            self.boxed(
+                start,
+                r,
+                ExprKind::Binary {
+                    op: Spanned::new(BinOp::Pow, op_span),
+                    lhs: base,
+                    rhs: exponent,
+                },
+            ),
+        ))
     }
 
     fn primary(&self, i: &'s str) -> PResult<'s, Expr> {

@@ -8,7 +8,7 @@ fn parse_ok(text: &str) -> RuleFile {
 
 fn rule_check(text: &str) -> Check {
     let file = parse_ok(text);
-    let Some(Item::Rule(rule)) = file.items.into_iter().next() else {
+    let Some(Item::Rule(rule)) = file.items.into_iter().next().map(|item| item.node) else {
         panic!("not a rule");
     };
     rule.fields
@@ -164,4 +164,47 @@ fn plan_block_and_table() {
         "plan \"犍为\" {\n entity 犍为县\n period 2021..2025\n base 2020\n source \"建议\"\n reference 乐山市\n}\ntable enterprises \"企业\" { name text revenue 亿元 }\n",
     );
     assert_eq!(file.items.len(), 2);
+}
+
+#[test]
+fn a_base_may_name_its_own_year() {
+    let file = parse_ok(
+        "indicator urbanization_rate \"常住人口城镇化率\" % base 60.6 in 2019\nindicator gdp \"地区生产总值\" 亿元 base 230\nindicator x \"甲\" %\n",
+    );
+    let years: Vec<Option<i32>> = file
+        .items
+        .iter()
+        .map(|item| match &item.node {
+            Item::Indicator(ind) => ind.base_year.as_ref().map(|y| y.node),
+            _ => panic!("not an indicator"),
+        })
+        .collect();
+    assert_eq!(years, [Some(2019), None, None]);
+}
+
+#[test]
+fn powers_bind_tighter_than_signs_and_group_to_the_right() {
+    let check = rule_check("rule a { by 2025: -2 ^ 3 ^ 2 > x }");
+    let Check::By { expr, .. } = check else {
+        panic!()
+    };
+    let ExprKind::Compare { lhs, .. } = &expr.node else {
+        panic!()
+    };
+    let ExprKind::Neg(power) = &lhs.node else {
+        panic!("{lhs:?}")
+    };
+    let ExprKind::Binary { op, rhs, .. } = &power.node else {
+        panic!()
+    };
+    assert_eq!(op.node, BinOp::Pow);
+    assert!(matches!(&rhs.node, ExprKind::Binary { op, .. } if op.node == BinOp::Pow));
+}
+
+#[test]
+fn items_carry_their_whole_span() {
+    let text = "# c\nrule a {\n  by 2025: x >= 1\n}  # after\n";
+    let file = parse_ok(text);
+    let span = file.items[0].span;
+    assert_eq!(&text[span.range()], "rule a {\n  by 2025: x >= 1\n}");
 }
