@@ -165,3 +165,17 @@ fn plan_block_and_table() {
     );
     assert_eq!(file.items.len(), 2);
 }
+
+#[test]
+fn a_table_may_be_declared_complete() {
+    let file = parse_ok("table enterprises complete { revenue 亿元 }\ntable parks \"园区\" { area km2 }\n");
+    let complete: Vec<bool> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Table(t) => Some(t.complete.is_some()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(complete, [true, false]);
+}
