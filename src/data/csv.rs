@@ -83,6 +83,11 @@ impl<'t> Tokenizer<'t> {
         Tokenizer { text, pos: 0 }
     }
 
+    /// The offset of the next row.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     /// Reads the next row into `fields` (cleared first); `None` at the end of the text.
     /// A blank line is a row with one empty field.
     pub fn next_row(&mut self, fields: &mut Vec<Field>, issues: &mut Vec<Issue>) -> Option<Row> {

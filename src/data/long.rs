@@ -1,12 +1,14 @@
 //! The long format: `entity,year,indicator,value,unit`, one observation a row.
 
-use super::csv::{Field, Tokenizer, is_blank};
-use super::value::{read_value, resolve_unit, show};
-use super::{Cell, ObservationKey, Schema, Submission, report_issues};
+use super::csv::{Field, Row, is_blank};
+use super::read::Partial;
+use super::store::{EntityId, Obs};
+use super::value::{read_value, resolve_unit};
+use super::{Cell, IndicatorSpec, Schema};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::source::{FileId, Span};
+use crate::units::Unit;
 use std::collections::HashMap;
-use std::collections::btree_map::Entry;
 
 /// The header columns that make a file long format, in this order.
 pub const LONG_HEADER: [&str; 5] = ["entity", "year", "indicator", "value", "unit"];
@@ -26,26 +28,76 @@ struct Unknown {
     rows: usize,
 }
 
-/// Reads the rows after the header.
-pub fn read_long(
-    file: FileId,
-    text: &str,
-    tokenizer: &mut Tokenizer<'_>,
-    schema: &Schema,
-    submission: &mut Submission,
-    problems: &mut Vec<Problem>,
-) {
-    let mut fields: Vec<Field> = Vec::new();
-    let mut issues = Vec::new();
-    let mut unknown: Vec<Unknown> = Vec::new();
-    let mut unknown_index: HashMap<String, usize> = HashMap::new();
-    let span = |range: std::ops::Range<usize>| Span::new(file, range);
+/// What the rules say about an indicator, and the units already met for it in this file.
+struct Known<'s> {
+    slot: u32,
+    spec: &'s IndicatorSpec,
+    /// (unit as written, the unit it is) for units that convert: each is resolved once.
+    units: Vec<(String, Unit)>,
+}
 
-    while let Some(row) = tokenizer.next_row(&mut fields, &mut issues) {
-        report_issues(file, &mut issues, problems);
-        if is_blank(text, &fields) {
-            continue;
+/// Reads the rows after a long-format header.
+pub struct Long<'s> {
+    file: FileId,
+    schema: &'s Schema,
+    known: HashMap<&'s str, Known<'s>>,
+    unknown: Vec<Unknown>,
+    unknown_index: HashMap<String, usize>,
+    /// The previous row's entity: rows come grouped by entity, so most rows skip the lookup.
+    last_entity: Option<(String, EntityId)>,
+}
+
+impl<'s> Long<'s> {
+    pub fn new(file: FileId, schema: &'s Schema) -> Long<'s> {
+        let known = schema
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(slot, (name, spec))| {
+                let known = Known {
+                    slot: slot as u32,
+                    spec,
+                    units: Vec::new(),
+                };
+                (name.as_str(), known)
+            })
+            .collect();
+        Long {
+            file,
+            schema,
+            known,
+            unknown: Vec::new(),
+            unknown_index: HashMap::new(),
+            last_entity: None,
         }
+    }
+
+    fn entity(&mut self, name: &str, partial: &mut Partial) -> EntityId {
+        if let Some((last, id)) = &self.last_entity
+            && last == name
+        {
+            return *id;
+        }
+        let id = partial.entities.intern(name);
+        self.last_entity = Some((name.to_string(), id));
+        id
+    }
+
+    /// Reads one row (of a region at offset `base`).
+    pub fn row(
+        &mut self,
+        text: &str,
+        base: usize,
+        row: &Row,
+        fields: &[Field],
+        partial: &mut Partial,
+        problems: &mut Vec<Problem>,
+    ) {
+        if is_blank(text, fields) {
+            return;
+        }
+        let file = self.file;
+        let span = |range: std::ops::Range<usize>| Span::new(file, base + range.start..base + range.end);
         let [entity, year, indicator, value, unit] = match fields.get(..5) {
             Some([a, b, c, d, e]) => [a, b, c, d, e].map(|f| f.trimmed(text)),
             _ => {
@@ -59,9 +111,9 @@ pub fn read_long(
                             LONG_HEADER.join(",")
                         ),
                     )
-                    .at(span(row.range), "too few fields; this row was not read"),
+                    .at(span(row.range.clone()), "too few fields; this row was not read"),
                 );
-                continue;
+                return;
             }
         };
         let mut ok = true;
@@ -78,77 +130,102 @@ pub fn read_long(
         };
         if indicator.0.is_empty() {
             problems.push(empty_key("indicator", span(indicator.1.clone())));
-            continue;
+            return;
         }
-        let Some(spec) = schema.indicators.get(indicator.0.as_ref()) else {
-            match unknown_index.get(indicator.0.as_ref()) {
+        let Some(known) = self.known.get_mut(indicator.0.as_ref()) else {
+            match self.unknown_index.get(indicator.0.as_ref()) {
                 Some(&i) => {
-                    if let Some(u) = unknown.get_mut(i) {
+                    if let Some(u) = self.unknown.get_mut(i) {
                         u.rows += 1;
                     }
                 }
                 None => {
-                    unknown_index.insert(indicator.0.to_string(), unknown.len());
-                    unknown.push(Unknown {
+                    self.unknown_index
+                        .insert(indicator.0.to_string(), self.unknown.len());
+                    self.unknown.push(Unknown {
                         name: indicator.0.to_string(),
                         first: span(indicator.1.clone()),
                         rows: 1,
                     });
                 }
             }
-            continue;
+            return;
         };
-        let owner = format!("`{}`", indicator.0);
+        let spec = known.spec;
         let value_span = span(value.1.clone());
-        let cell_value = match resolve_unit(&unit.0, span(unit.1.clone()), &spec.unit, &owner) {
-            Ok(from) => read_value(&value.0, value_span, &from, &spec.unit),
-            Err(problem) => {
-                problems.push(*problem);
-                ok = false;
-                // Still check the value itself, so that both mistakes show at once.
-                read_value(&value.0, value_span, &spec.unit, &spec.unit)
+        let written = unit.0.as_ref();
+        let cached = known
+            .units
+            .iter()
+            .find(|(w, _)| w == written)
+            .map(|(_, u)| u);
+        let cell_value = match cached {
+            Some(from) => read_value(&value.0, value_span, from, &spec.unit),
+            None => {
+                let owner = format!("`{}`", indicator.0);
+                match resolve_unit(written, span(unit.1.clone()), &spec.unit, &owner) {
+                    Ok(from) => {
+                        let read = read_value(&value.0, value_span, &from, &spec.unit);
+                        known.units.push((written.to_string(), from));
+                        read
+                    }
+                    Err(problem) => {
+                        problems.push(*problem);
+                        ok = false;
+                        // Still check the value itself, so that both mistakes show at once.
+                        read_value(&value.0, value_span, &spec.unit, &spec.unit)
+                    }
+                }
             }
         };
+        let slot = known.slot;
         let cell_value = match cell_value {
             Ok(v) => v,
             Err(problem) => {
                 problems.push(*problem);
-                continue;
+                return;
             }
         };
         let Some(year_value) = year_value else {
-            continue;
+            return;
         };
         if !ok {
-            continue;
+            return;
         }
-        let key = ObservationKey {
-            entity: entity.0.into_owned(),
-            year: year_value,
-            indicator: indicator.0.into_owned(),
-        };
-        let cell = Cell {
-            value: cell_value,
-            span: value_span,
-        };
-        store(submission, key, cell, Some(&spec.unit), problems);
+        let entity = self.entity(&entity.0, partial);
+        partial.obs.push((
+            entity,
+            Obs {
+                indicator: slot,
+                year: year_value,
+                cell: Cell {
+                    value: cell_value,
+                    span: value_span,
+                },
+            },
+        ));
     }
 
-    for u in unknown {
-        let mut problem = Problem::warning(
-            "unknown-indicator",
-            format!("indicator `{}` is not used by any rule", u.name),
-        )
-        .at(u.first, "unknown indicator");
-        if let Some(close) = did_you_mean(&u.name, schema.indicators.keys().map(String::as_str)) {
-            problem = problem.help(format!("did you mean `{close}`?"));
+    /// One warning per indicator the rules do not know.
+    pub fn finish(self, problems: &mut Vec<Problem>) {
+        for u in self.unknown {
+            let mut problem = Problem::warning(
+                "unknown-indicator",
+                format!("indicator `{}` is not used by any rule", u.name),
+            )
+            .at(u.first, "unknown indicator");
+            if let Some(close) =
+                did_you_mean(&u.name, self.schema.indicators.keys().map(String::as_str))
+            {
+                problem = problem.help(format!("did you mean `{close}`?"));
+            }
+            let rows = if u.rows == 1 {
+                "1 row carries it; it was not read".to_string()
+            } else {
+                format!("{} rows carry it; they were not read", u.rows)
+            };
+            problems.push(problem.note(rows));
         }
-        let rows = if u.rows == 1 {
-            "1 row carries it; it was not read".to_string()
-        } else {
-            format!("{} rows carry it; they were not read", u.rows)
-        };
-        problems.push(problem.note(rows));
     }
 }
 
@@ -181,43 +258,6 @@ pub fn bad_year(message: String, span: Span) -> Problem {
     Problem::error("bad-year", message)
         .at(span, "year expected here")
         .help("write the year as four digits, e.g. `2025`; this row was not read")
-}
-
-/// Adds an observation; a repeat keeps the first and is a warning if identical,
-/// an error if the values differ.
-pub fn store(
-    submission: &mut Submission,
-    key: ObservationKey,
-    cell: Cell,
-    unit: Option<&crate::units::Unit>,
-    problems: &mut Vec<Problem>,
-) {
-    match submission.observations.entry(key) {
-        Entry::Vacant(slot) => {
-            slot.insert(cell);
-        }
-        Entry::Occupied(slot) => {
-            let first = slot.get();
-            let key = slot.key();
-            let what = format!("`{}` {} of `{}`", key.indicator, key.year, key.entity);
-            let problem = if first.value == cell.value {
-                Problem::warning("duplicate-row", format!("{what} is given twice"))
-                    .at(cell.span, "repeated here")
-                    .also(first.span, "first given here")
-                    .help("remove the repeated row")
-            } else {
-                let shown = show(&first.value, unit);
-                Problem::error(
-                    "conflicting-duplicate",
-                    format!("{what} is given twice with different values"),
-                )
-                .at(cell.span, format!("given as {}", show(&cell.value, unit)))
-                .also(first.span, format!("first given as {shown}"))
-                .help("keep only the right value; until then the first is used")
-            };
-            problems.push(problem);
-        }
-    }
 }
 
 #[cfg(test)]

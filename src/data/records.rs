@@ -1,10 +1,12 @@
 //! Record tables: any CSV that is not the long format, one record a row,
 //! columns named in the header, optionally with a unit: `revenue(万元)`.
 
-use super::csv::{Field, Row, Tokenizer, is_blank};
+use super::aggregate::{Acc, Compiled, Row as AggRow};
+use super::csv::{Field, Row, is_blank};
 use super::long::{bad_year, parse_year};
+use super::read::Partial;
 use super::value::{read_value, resolve_unit};
-use super::{Cell, Record, Schema, Submission, TableSpec, Value, report_issues};
+use super::{Cell, Record, Schema, TableSpec, Value};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::source::{FileId, Span};
 use crate::units::Unit;
@@ -43,7 +45,8 @@ pub fn split_unit(header: &str) -> (&str, Option<&str>) {
     }
 }
 
-pub fn columns(text: &str, header: &[Field]) -> Vec<Column> {
+/// The header's columns; ranges are absolute (the header's region starts at `base`).
+pub fn columns(text: &str, base: usize, header: &[Field]) -> Vec<Column> {
     header
         .iter()
         .map(|f| {
@@ -52,7 +55,7 @@ pub fn columns(text: &str, header: &[Field]) -> Vec<Column> {
             Column {
                 name: name.to_string(),
                 unit: unit.map(str::to_string),
-                range,
+                range: base + range.start..base + range.end,
             }
         })
         .collect()
@@ -64,107 +67,141 @@ enum Plan<'s> {
     Number { from: Unit, to: &'s Unit },
 }
 
-/// Reads a record table whose header is `header` (at `header_row`) into `table`.
-#[allow(clippy::too_many_arguments)]
-pub fn read_table(
+/// Where a table's rows go: stored one by one, or folded into the rules' aggregates.
+enum Sink {
+    Store,
+    Stream(Compiled),
+}
+
+/// Reads the rows of a record table after its header.
+pub struct TableReader<'s> {
     file: FileId,
-    text: &str,
-    table: &str,
-    header: &[Field],
-    header_row: &Row,
-    tokenizer: &mut Tokenizer<'_>,
-    schema: &Schema,
-    submission: &mut Submission,
-    problems: &mut Vec<Problem>,
-) {
-    let header_span = Span::new(file, header_row.range.clone());
-    let Some(spec) = schema.tables.get(table) else {
-        let rows = count_rows(file, text, tokenizer, problems);
-        let mut problem = Problem::warning(
-            "unknown-table",
-            format!("no rule uses a table named `{table}`"),
-        )
-        .at(
-            header_span,
-            "read as a record table because the header is not the long format",
-        );
-        if let Some(close) = did_you_mean(table, schema.tables.keys().map(String::as_str)) {
-            problem = problem.help(format!(
-                "did you mean `{close}`? a record table is named after its file"
-            ));
-        }
-        problems.push(problem.note(rows_not_read(rows)));
-        return;
-    };
-    let cols = columns(text, header);
-    let span = |range: Range<usize>| Span::new(file, range);
+    table: String,
+    header_span: Span,
+    width: usize,
+    entity_col: usize,
+    year_col: usize,
+    plans: Vec<(usize, &'s str, Plan<'s>)>,
+    sink: Sink,
+    aggregates: usize,
+    /// The cells of the row being read, by plan: reused from row to row.
+    cells: Vec<Option<Cell>>,
+}
 
-    for (i, col) in cols.iter().enumerate() {
-        if let Some(first) = cols.iter().take(i).find(|c| c.name == col.name) {
-            problems.push(
-                Problem::error(
-                    "duplicate-column",
-                    format!("column `{}` appears twice in the header", col.name),
-                )
-                .at(
-                    span(col.range.clone()),
-                    "again here; this column is ignored",
-                )
-                .also(span(first.range.clone()), "first here"),
+impl<'s> TableReader<'s> {
+    /// Checks the header of `table`; `Err` holds the problems to report, with a count of
+    /// the rows not read, when its rows cannot be read at all.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start(
+        file: FileId,
+        text: &str,
+        base: usize,
+        table: &str,
+        header: &[Field],
+        header_span: Span,
+        schema: &'s Schema,
+        problems: &mut Vec<Problem>,
+    ) -> Result<TableReader<'s>, Vec<Problem>> {
+        let Some(spec) = schema.tables.get(table) else {
+            let mut problem = Problem::warning(
+                "unknown-table",
+                format!("no rule uses a table named `{table}`"),
+            )
+            .at(
+                header_span,
+                "read as a record table because the header is not the long format",
             );
+            if let Some(close) = did_you_mean(table, schema.tables.keys().map(String::as_str)) {
+                problem = problem.help(format!(
+                    "did you mean `{close}`? a record table is named after its file"
+                ));
+            }
+            return Err(vec![problem]);
+        };
+        let cols = columns(text, base, header);
+        let span = |range: Range<usize>| Span::new(file, range);
+        for (i, col) in cols.iter().enumerate() {
+            if let Some(first) = cols.iter().take(i).find(|c| c.name == col.name) {
+                problems.push(
+                    Problem::error(
+                        "duplicate-column",
+                        format!("column `{}` appears twice in the header", col.name),
+                    )
+                    .at(
+                        span(col.range.clone()),
+                        "again here; this column is ignored",
+                    )
+                    .also(span(first.range.clone()), "first here"),
+                );
+            }
         }
+        let find = |name: &str| cols.iter().position(|c| c.name == name);
+        let entity_col = find("entity");
+        let year_col = find("year");
+        let mut key_problems = Vec::new();
+        for (name, found) in [("entity", entity_col), ("year", year_col)] {
+            if found.is_none() {
+                key_problems.push(missing_column(name, table, &cols, header_span));
+            }
+        }
+        let plans = plan_columns(table, spec, &cols, header_span, file, problems);
+        let (Some(entity_col), Some(year_col)) = (entity_col, year_col) else {
+            return Err(key_problems);
+        };
+        let (sink, aggregates) = match schema.streams.get(table) {
+            Some(specs) => {
+                let slot = |name: &str| plans.iter().position(|(_, n, _)| *n == name);
+                (Sink::Stream(Compiled::new(specs, &slot)), specs.len())
+            }
+            None => (Sink::Store, 0),
+        };
+        Ok(TableReader {
+            file,
+            table: table.to_string(),
+            header_span,
+            width: cols.len(),
+            entity_col,
+            year_col,
+            cells: vec![None; plans.len()],
+            plans,
+            sink,
+            aggregates,
+        })
     }
-    let find = |name: &str| cols.iter().position(|c| c.name == name);
-    let entity_col = find("entity");
-    let year_col = find("year");
-    let mut key_problems = Vec::new();
-    for (name, found) in [("entity", entity_col), ("year", year_col)] {
-        if found.is_none() {
-            key_problems.push(missing_column(name, table, &cols, header_span));
-        }
-    }
-    let plans = plan_columns(table, spec, &cols, header_span, file, problems);
 
-    let (Some(entity_col), Some(year_col)) = (entity_col, year_col) else {
-        let rows = count_rows(file, text, tokenizer, problems);
-        for p in key_problems {
-            problems.push(p.note(rows_not_read(rows)));
+    /// Reads one row (of a region at offset `base`).
+    pub fn row(
+        &mut self,
+        text: &str,
+        base: usize,
+        row: &Row,
+        fields: &[Field],
+        partial: &mut Partial,
+        problems: &mut Vec<Problem>,
+    ) {
+        if is_blank(text, fields) {
+            return;
         }
-        return;
-    };
-
-    let records = &mut submission
-        .tables
-        .entry(table.to_string())
-        .or_default()
-        .records;
-    let mut fields: Vec<Field> = Vec::new();
-    let mut issues = Vec::new();
-    while let Some(row) = tokenizer.next_row(&mut fields, &mut issues) {
-        report_issues(file, &mut issues, problems);
-        if is_blank(text, &fields) {
-            continue;
-        }
+        let file = self.file;
+        let span = |range: Range<usize>| Span::new(file, base + range.start..base + range.end);
+        let width = self.width;
         let extra_blank = fields
-            .get(cols.len()..)
+            .get(width..)
             .is_some_and(|extra| is_blank(text, extra));
-        if fields.len() < cols.len() || (fields.len() > cols.len() && !extra_blank) {
+        if fields.len() < width || (fields.len() > width && !extra_blank) {
             problems.push(
                 Problem::error(
                     "ragged-row",
-                    format!(
-                        "row has {} fields, the header has {}",
-                        fields.len(),
-                        cols.len()
-                    ),
+                    format!("row has {} fields, the header has {}", fields.len(), width),
                 )
                 .at(span(row.range.clone()), "this row was not read")
-                .also(header_span, "the header"),
+                .also(self.header_span, "the header"),
             );
-            continue;
+            return;
         }
-        let (Some(entity), Some(year)) = (fields.get(entity_col), fields.get(year_col)) else {
-            continue;
+        let (Some(entity), Some(year)) = (fields.get(self.entity_col), fields.get(self.year_col))
+        else {
+            return;
         };
         let (entity, entity_range) = entity.trimmed(text);
         let (year, year_range) = year.trimmed(text);
@@ -185,8 +222,9 @@ pub fn read_table(
                 0
             }
         };
-        let mut cells = BTreeMap::new();
-        for (index, name, plan) in &plans {
+        let streamed = matches!(self.sink, Sink::Stream(_));
+        for ((index, _, plan), slot) in self.plans.iter().zip(self.cells.iter_mut()) {
+            *slot = None;
             let Some(field) = fields.get(*index) else {
                 continue;
             };
@@ -194,29 +232,63 @@ pub fn read_table(
             let cell_span = span(range);
             let read = match plan {
                 Plan::Text if value.is_empty() => Ok(Value::Empty),
+                // A streamed row is dropped once folded, and a filter sees any text as a gap.
+                Plan::Text if streamed => Ok(Value::Text(String::new())),
                 Plan::Text => Ok(Value::Text(value.into_owned())),
                 Plan::Number { from, to } => read_value(&value, cell_span, from, to),
             };
             match read {
                 Ok(value) => {
-                    cells.insert(
-                        name.to_string(),
-                        Cell {
-                            value,
-                            span: cell_span,
-                        },
-                    );
+                    *slot = Some(Cell {
+                        value,
+                        span: cell_span,
+                    })
                 }
                 Err(problem) => problems.push(*problem),
             }
         }
-        if ok {
-            records.push(Record {
-                entity: entity.into_owned(),
-                year,
-                span: span(row.range),
-                cells,
-            });
+        if !ok {
+            return;
+        }
+        let row_span = span(row.range.clone());
+        match &self.sink {
+            Sink::Store => {
+                let cells = self
+                    .plans
+                    .iter()
+                    .zip(self.cells.iter_mut())
+                    .filter_map(|((_, name, _), cell)| Some((name.to_string(), cell.take()?)))
+                    .collect::<BTreeMap<_, _>>();
+                partial
+                    .records
+                    .entry(self.table.clone())
+                    .or_default()
+                    .push(Record {
+                        entity: entity.into_owned(),
+                        year,
+                        span: row_span,
+                        cells,
+                    });
+            }
+            Sink::Stream(compiled) => {
+                let entity = partial.entities.intern(&entity);
+                if !partial.streamed.contains_key(&self.table) {
+                    partial.streamed.insert(self.table.clone(), Default::default());
+                }
+                let Some(groups) = partial.streamed.get_mut(&self.table) else {
+                    return;
+                };
+                let accs = groups
+                    .entry((entity, year))
+                    .or_insert_with(|| vec![Acc::default(); self.aggregates]);
+                compiled.fold(
+                    &AggRow {
+                        span: row_span,
+                        cells: &self.cells,
+                    },
+                    accs,
+                );
+            }
         }
     }
 }
@@ -282,25 +354,6 @@ fn missing_column(name: &str, table: &str, cols: &[Column], header_span: Span) -
             .help(format!("rename the column `{}` to `{name}`", col.name)),
         None => problem.at(header_span, format!("`{name}` expected in this header")),
     }
-}
-
-/// Reads the rest of the file only to count its rows (and report its quoting mistakes).
-pub fn count_rows(
-    file: FileId,
-    text: &str,
-    tokenizer: &mut Tokenizer<'_>,
-    problems: &mut Vec<Problem>,
-) -> usize {
-    let mut fields = Vec::new();
-    let mut issues = Vec::new();
-    let mut rows = 0;
-    while tokenizer.next_row(&mut fields, &mut issues).is_some() {
-        report_issues(file, &mut issues, problems);
-        if !is_blank(text, &fields) {
-            rows += 1;
-        }
-    }
-    rows
 }
 
 pub fn rows_not_read(rows: usize) -> String {

@@ -52,8 +52,46 @@ fn is_plain(s: &str) -> bool {
     digits(int) && frac.is_none_or(digits)
 }
 
+/// A plain decimal of at most 18 digits, read without the general parser:
+/// the same value, scale and sign as `Decimal::from_str_exact` gives.
+fn parse_short(s: &str) -> Option<Decimal> {
+    let bytes = s.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, bytes.get(1..)?),
+        Some(b'+') => (false, bytes.get(1..)?),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut count = 0;
+    let mut scale = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
+                scale = Some(digits.len() - i - 1);
+            }
+            _ => return None,
+        }
+    }
+    // A negative zero keeps its sign in `from_str_exact`; leave such rarities to it.
+    if count > 18 || (negative && mantissa == 0) {
+        return None;
+    }
+    let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
+    Decimal::try_from_i128_with_scale(i128::from(if negative { -mantissa } else { mantissa }), scale).ok()
+}
+
 /// Reads a plain decimal (already trimmed) exactly.
 pub fn parse_decimal(s: &str) -> Result<Decimal, NumberError> {
+    if let Some(d) = parse_short(s) {
+        return Ok(d);
+    }
     if is_plain(s) {
         let unsigned = s.strip_prefix('+').unwrap_or(s);
         return Decimal::from_str_exact(unsigned).map_err(|_| NumberError::OutOfRange);
@@ -209,6 +247,9 @@ pub fn read_value(text: &str, span: Span, from: &Unit, to: &Unit) -> Result<Valu
         });
     }
     let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
+    if from.scale == to.scale && from.dimension == to.dimension {
+        return Ok(Value::Number(number));
+    }
     from.convert(number, to).map(Value::Number).ok_or_else(|| {
         Box::new(
             Problem::error(
@@ -326,6 +367,31 @@ mod tests {
             parse_decimal("86.10").map(|v| v.to_string()),
             Ok("86.10".into())
         );
+    }
+
+    #[test]
+    fn the_short_path_reads_exactly_what_the_general_one_does() {
+        let cases = [
+            "0", "7", "85", "85.0", "85.00", "-0.4", "+7", "007", "0.0001", "400.00",
+            "123456789012345678", "-123456789.012345678", "1234567890123456789", "-0",
+            "-0.00", "1.", ".5", "1..2", "1.2.3", "+", "-", "", "12a", "1e5",
+        ];
+        for text in cases {
+            let general = if is_plain(text) {
+                Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text)).ok()
+            } else {
+                None
+            };
+            let short = parse_short(text);
+            if let Some(short) = short {
+                let general = general.expect("the short path reads only plain decimals");
+                assert_eq!(short, general, "{text}");
+                assert_eq!(short.scale(), general.scale(), "{text}");
+                assert_eq!(short.is_sign_negative(), general.is_sign_negative(), "{text}");
+                assert_eq!(short.to_string(), general.to_string(), "{text}");
+            }
+            assert_eq!(parse_decimal(text).ok(), general, "{text}");
+        }
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Evaluating one checked expression for one entity and year, in exact decimals.
 
 use crate::check::model::*;
-use crate::data::{Record, Submission, Value};
+use crate::data::aggregate::Acc;
+use crate::data::store::EntityId;
+use crate::data::{Record, StreamedValue, Submission, Value};
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, CmpOp, LogicOp};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A value the check needed and did not get.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,6 +47,8 @@ pub type Res = Result<Val, Unknown>;
 pub struct TableIndex<'a> {
     /// table → entity → year → rows
     rows: BTreeMap<&'a str, BTreeMap<&'a str, BTreeMap<i32, Vec<&'a Record>>>>,
+    /// Tables declared `complete`: no rows means zero records, not a gap.
+    complete: BTreeSet<&'a str>,
 }
 
 impl<'a> TableIndex<'a> {
@@ -61,7 +65,16 @@ impl<'a> TableIndex<'a> {
                     .push(record);
             }
         }
-        TableIndex { rows }
+        TableIndex {
+            rows,
+            complete: BTreeSet::new(),
+        }
+    }
+
+    /// Marks the tables declared `complete`.
+    pub fn complete(mut self, tables: impl IntoIterator<Item = &'a str>) -> TableIndex<'a> {
+        self.complete.extend(tables);
+        self
     }
 
     fn rows(&self, table: &str, entity: &str, year: i32) -> Option<&Vec<&'a Record>> {
@@ -73,6 +86,8 @@ pub struct Ctx<'a> {
     pub data: &'a Submission,
     pub tables: &'a TableIndex<'a>,
     pub subject: &'a str,
+    /// The subject's number in `data`, looked up once per entity.
+    pub subject_id: Option<EntityId>,
     pub year: i32,
     pub row: Option<&'a Record>,
 }
@@ -107,6 +122,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    fn cell(&self, entity: &str, indicator: &str, year: i32) -> Option<&'a crate::data::Cell> {
+        let id = if std::ptr::eq(entity, self.subject) || entity == self.subject {
+            self.subject_id?
+        } else {
+            self.data.entity_id(entity)?
+        };
+        self.data
+            .cell(id, self.data.indicator_id(indicator)?, year)
+    }
+
     /// One reported value; absent and empty cells are both gaps.
     pub fn lookup(&self, entity: &str, indicator: &str, year: i32) -> Res {
         let gap = |span| {
@@ -117,7 +142,7 @@ impl<'a> Ctx<'a> {
                 span,
             }])
         };
-        match self.data.value(entity, year, indicator) {
+        match self.cell(entity, indicator, year) {
             None => Err(gap(None)),
             Some(cell) => match &cell.value {
                 Value::Number(n) => num(*n, Some(cell.span)),
@@ -199,7 +224,13 @@ impl<'a> Ctx<'a> {
                 table,
                 column,
                 filter,
-            } => self.table(*function, table, column.as_deref(), filter.as_deref()),
+            } => self.table(
+                *function,
+                table,
+                column.as_deref(),
+                filter.as_deref(),
+                e.span,
+            ),
             ExprKind::Column(name) => {
                 let Some(row) = self.row else {
                     return Err(Unknown::Undefined(format!(
@@ -344,14 +375,29 @@ impl<'a> Ctx<'a> {
         table: &str,
         column: Option<&str>,
         filter: Option<&Expr>,
+        key: Span,
     ) -> Res {
-        let Some(rows) = self.tables.rows(table, self.subject, self.year) else {
-            return Err(Unknown::Missing(vec![Gap {
+        let complete = self.tables.complete.contains(table);
+        let no_rows = || {
+            Err(Unknown::Missing(vec![Gap {
                 entity: self.subject.to_string(),
                 what: table.to_string(),
                 year: self.year,
                 span: None,
-            }]));
+            }]))
+        };
+        match self.data.streamed(table, key, self.subject, self.year) {
+            Some(StreamedValue::Rows(acc)) => return self.folded(acc, function, table, column),
+            Some(StreamedValue::NoRows) if complete => {
+                return self.folded(&Acc::default(), function, table, column);
+            }
+            Some(StreamedValue::NoRows) => return no_rows(),
+            None => {}
+        }
+        let rows = match self.tables.rows(table, self.subject, self.year) {
+            Some(rows) => &rows[..],
+            None if complete => &[],
+            None => return no_rows(),
         };
         let mut values = Vec::new();
         let mut gaps = Vec::new();
@@ -398,6 +444,52 @@ impl<'a> Ctx<'a> {
         match aggregate(function, &values) {
             Some(value) => num(value, span),
             None if values.is_empty() => Err(Unknown::Undefined(format!(
+                "no row of `{table}` matches, so its {} is undefined",
+                function.name()
+            ))),
+            None => Err(overflow()),
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// The value of an aggregate folded while its table was read, as `table` would compute it.
+    fn folded(&self, acc: &Acc, function: Aggregate, table: &str, column: Option<&str>) -> Res {
+        if let Some(reason) = &acc.undefined {
+            return Err(Unknown::Undefined(reason.clone()));
+        }
+        if !acc.gaps.is_empty() {
+            return Err(Unknown::Missing(
+                acc.gaps
+                    .iter()
+                    .map(|g| Gap {
+                        entity: self.subject.to_string(),
+                        what: g.column.clone(),
+                        year: self.year,
+                        span: Some(g.span),
+                    })
+                    .collect(),
+            ));
+        }
+        let function = if column.is_none() {
+            Aggregate::Count
+        } else {
+            function
+        };
+        let value = match function {
+            Aggregate::Sum => acc.sum,
+            Aggregate::Count => Some(Decimal::from(acc.count)),
+            Aggregate::Avg if acc.count == 0 => None,
+            Aggregate::Avg => acc
+                .sum
+                .and_then(|s| s.checked_div(Decimal::from(acc.count)))
+                .map(|v| v.normalize()),
+            Aggregate::Min => acc.min,
+            Aggregate::Max => acc.max,
+        };
+        match value {
+            Some(value) => num(value, acc.span),
+            None if acc.count == 0 => Err(Unknown::Undefined(format!(
                 "no row of `{table}` matches, so its {} is undefined",
                 function.name()
             ))),
