@@ -1,6 +1,8 @@
 use super::{Color, Status, stderr_color, stdout_color};
 use plancheck::diagnostic::Severity;
-use plancheck::report::{human, json};
+use super::progress::Bar;
+use plancheck::data::ReadOptions;
+use plancheck::report::{human, json, jsonl};
 use plancheck::session::{Entities, Session};
 use std::path::PathBuf;
 
@@ -9,6 +11,8 @@ pub enum Format {
     #[default]
     Human,
     Json,
+    /// One JSON object per line for each finding that is not a pass, by entity, rule and year.
+    Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -39,7 +43,8 @@ pub struct Args {
     data: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// The entity to check (default: the plan's own); `all` checks every entity in the data.
+    /// The entity to check (default: the plan's own); `all` checks every entity of the
+    /// indicator data (or, without any, of the record tables) except the plan's references.
     #[arg(long)]
     entity: Option<String>,
     /// The lowest severity of a missed, missing or at-risk target that makes the exit status 1.
@@ -66,7 +71,8 @@ pub fn run(args: Args) -> Status {
         eprintln!("the rules could not be read; nothing was checked");
         return Status::Unreadable;
     };
-    let data = session.load_data(&args.data, &rules);
+    let bar = Bar::new();
+    let data = session.load_data_with(&args.data, &rules, &ReadOptions::default(), &bar);
     let which = match args.entity.as_deref() {
         None => Entities::Default,
         Some("all") => Entities::All,
@@ -83,7 +89,28 @@ pub fn run(args: Args) -> Status {
         eprintln!("the data could not be read as submitted; nothing was checked");
         return Status::Unreadable;
     }
-    let findings = session.evaluate(&rules, &data, &entities);
+    let failing = args.fail_level.severity();
+    if args.format == Format::Jsonl {
+        eprint!("{problems}");
+        let verdicts = session.verdicts(&rules, &data, &entities, &bar);
+        print!(
+            "{}",
+            jsonl::render(&verdicts, &rules, &entities, args.show_passes)
+        );
+        let failed = verdicts.iter().any(|v| {
+            v.outcome.is_problem()
+                && rules
+                    .rules
+                    .get(v.rule)
+                    .is_some_and(|r| r.severity >= failing)
+        });
+        return if failed {
+            Status::Findings
+        } else {
+            Status::Clean
+        };
+    }
+    let findings = session.evaluate_with(&rules, &data, &entities, &bar);
     match args.format {
         Format::Human => {
             // Data problems come first, in the same stream as the findings, so they read in order.
@@ -97,12 +124,11 @@ pub fn run(args: Args) -> Status {
                 human::render_findings(&findings, &rules, &session.sources, options)
             );
         }
-        Format::Json => {
+        Format::Json | Format::Jsonl => {
             eprint!("{problems}");
             print!("{}", json::render(&findings, &session.sources));
         }
     }
-    let failing = args.fail_level.severity();
     if findings
         .iter()
         .any(|f| f.outcome.is_problem() && f.severity >= failing)

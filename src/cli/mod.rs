@@ -2,6 +2,7 @@
 
 mod check;
 mod lint;
+mod progress;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;

@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod jsonl;
 
 use crate::eval::{Finding, Outcome};
 use std::collections::BTreeMap;
