@@ -405,9 +405,88 @@ impl Acc {
     }
 }
 
+/// A filter as it is run on each row.
+#[derive(Debug, Clone)]
+enum Filter {
+    /// `column op constant`, the common case: a number in the cell is compared straight
+    /// away; anything else goes the general way, for its gap or message.
+    Threshold {
+        slot: usize,
+        op: CmpOp,
+        bound: Decimal,
+        /// The bound's mantissa at each scale from its own up to 28, where it fits:
+        /// a cell at such a scale compares as two integers.
+        scaled: Vec<Option<i128>>,
+        general: RowExpr,
+    },
+    General(RowExpr),
+}
+
+impl Filter {
+    fn new(e: RowExpr) -> Filter {
+        if let RowExpr::Compare {
+            op,
+            lhs,
+            rhs,
+            tolerance: None,
+        } = &e
+            && let (RowExpr::Column { slot: Some(slot), .. }, RowExpr::Number(bound)) =
+                (lhs.as_ref(), rhs.as_ref())
+        {
+            let mut scaled = vec![None; 29];
+            let mut m = Some(bound.mantissa());
+            for slot in scaled.iter_mut().skip(bound.scale() as usize) {
+                *slot = m;
+                m = m.and_then(|m| m.checked_mul(10));
+            }
+            return Filter::Threshold {
+                slot: *slot,
+                op: *op,
+                bound: *bound,
+                scaled,
+                general: e.clone(),
+            };
+        }
+        Filter::General(e)
+    }
+
+    fn truth(&self, row: &Row) -> Result<bool, RowUnknown> {
+        match self {
+            Filter::Threshold {
+                slot,
+                op,
+                bound,
+                scaled,
+                general,
+            } => match row.cells.get(*slot).and_then(Option::as_ref) {
+                Some(Cell {
+                    value: Value::Number(n),
+                    ..
+                }) => {
+                    let order = match scaled.get(n.scale() as usize).copied().flatten() {
+                        Some(b) => n.mantissa().cmp(&b),
+                        None => n.cmp(bound),
+                    };
+                    Ok(match op {
+                        CmpOp::Ge => order.is_ge(),
+                        CmpOp::Gt => order.is_gt(),
+                        CmpOp::Le => order.is_le(),
+                        CmpOp::Lt => order.is_lt(),
+                        CmpOp::Eq => order.is_eq(),
+                        CmpOp::Ne => order.is_ne(),
+                    })
+                }
+                _ => general.truth(row).map(|(b, _)| b),
+            },
+            Filter::General(e) => e.truth(row).map(|(b, _)| b),
+        }
+    }
+}
+
 /// A table's streamed aggregates, compiled against one file's header.
+#[derive(Debug, Clone)]
 pub struct Compiled {
-    aggregates: Vec<(Option<RowExpr>, Option<(String, Option<usize>)>)>,
+    aggregates: Vec<(Option<Filter>, Option<(String, Option<usize>)>)>,
 }
 
 impl Compiled {
@@ -418,7 +497,7 @@ impl Compiled {
                 .iter()
                 .map(|s| {
                     (
-                        s.filter.as_ref().map(|f| compile(f, slot)),
+                        s.filter.as_ref().map(|f| Filter::new(compile(f, slot))),
                         s.column.as_ref().map(|c| (c.clone(), slot(c))),
                     )
                 })
@@ -434,8 +513,8 @@ impl Compiled {
             }
             if let Some(filter) = filter {
                 match filter.truth(row) {
-                    Ok((true, _)) => {}
-                    Ok((false, _)) => continue,
+                    Ok(true) => {}
+                    Ok(false) => continue,
                     Err(RowUnknown::Missing(g)) => {
                         acc.gaps.extend(g);
                         continue;
@@ -448,7 +527,8 @@ impl Compiled {
             }
             acc.span = Some(row.span);
             match column {
-                None => acc.add(Decimal::ONE),
+                // Without a column the aggregate is a count: only the number of rows matters.
+                None => acc.count += 1,
                 Some((name, slot)) => match RowExpr::column(name, *slot, row) {
                     Ok((V::Num(n), _)) => acc.add(n),
                     Ok(_) => {}

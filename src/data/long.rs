@@ -8,7 +8,7 @@ use super::{Cell, IndicatorSpec, Schema};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::source::{FileId, Span};
 use crate::units::Unit;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The header columns that make a file long format, in this order.
 pub const LONG_HEADER: [&str; 5] = ["entity", "year", "indicator", "value", "unit"];
@@ -29,6 +29,7 @@ struct Unknown {
 }
 
 /// What the rules say about an indicator, and the units already met for it in this file.
+#[derive(Clone)]
 struct Known<'s> {
     slot: u32,
     spec: &'s IndicatorSpec,
@@ -67,8 +68,37 @@ impl<'s> Long<'s> {
             schema,
             known,
             unknown: Vec::new(),
-            unknown_index: HashMap::new(),
+            unknown_index: HashMap::default(),
             last_entity: None,
+        }
+    }
+
+    /// A reader for another part of the same file: the same units, nothing counted yet.
+    pub fn fork(&self) -> Long<'s> {
+        Long {
+            file: self.file,
+            schema: self.schema,
+            known: self.known.clone(),
+            unknown: Vec::new(),
+            unknown_index: HashMap::default(),
+            last_entity: None,
+        }
+    }
+
+    /// Counts what a fork, reading the part of the file after this one's, counted.
+    pub fn join(&mut self, later: Long<'s>) {
+        for u in later.unknown {
+            match self.unknown_index.get(&u.name) {
+                Some(&i) => {
+                    if let Some(mine) = self.unknown.get_mut(i) {
+                        mine.rows += u.rows;
+                    }
+                }
+                None => {
+                    self.unknown_index.insert(u.name.clone(), self.unknown.len());
+                    self.unknown.push(u);
+                }
+            }
         }
     }
 
@@ -98,8 +128,8 @@ impl<'s> Long<'s> {
         }
         let file = self.file;
         let span = |range: std::ops::Range<usize>| Span::new(file, base + range.start..base + range.end);
-        let [entity, year, indicator, value, unit] = match fields.get(..5) {
-            Some([a, b, c, d, e]) => [a, b, c, d, e].map(|f| f.trimmed(text)),
+        let (entity, year, indicator, value_field, unit_field) = match fields.get(..5) {
+            Some([a, b, c, d, e]) => (a.trimmed(text), b.trimmed(text), c.trimmed(text), d, e),
             _ => {
                 problems.push(
                     Problem::error(
@@ -152,6 +182,7 @@ impl<'s> Long<'s> {
             return;
         };
         let spec = known.spec;
+        let (value, unit) = (value_field.trimmed(text), unit_field.trimmed(text));
         let value_span = span(value.1.clone());
         let written = unit.0.as_ref();
         let cached = known
@@ -193,17 +224,20 @@ impl<'s> Long<'s> {
             return;
         }
         let entity = self.entity(&entity.0, partial);
-        partial.obs.push((
-            entity,
-            Obs {
+        let index = entity as usize;
+        if partial.obs.len() <= index {
+            partial.obs.resize_with(index + 1, Vec::new);
+        }
+        if let Some(cells) = partial.obs.get_mut(index) {
+            cells.push(Obs {
                 indicator: slot,
                 year: year_value,
                 cell: Cell {
                     value: cell_value,
                     span: value_span,
                 },
-            },
-        ));
+            });
+        }
     }
 
     /// One warning per indicator the rules do not know.

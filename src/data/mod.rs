@@ -18,7 +18,8 @@ use crate::source::{FileId, Sources, Span};
 use crate::units::Unit;
 use aggregate::{Acc, StreamSpec};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use store::{EntityId, IndicatorId, Interner, Observations};
 
 pub use read::{Prepared, ReadOptions, absorb, prepare, read_prepared};

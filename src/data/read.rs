@@ -13,7 +13,9 @@ use super::{Record, Schema, Submission, encoding, long, next_char_boundary, reco
 use super::{report_issues, table_name};
 use crate::diagnostic::Problem;
 use crate::source::{FileId, Sources, Span};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -71,10 +73,51 @@ fn sources_len(sources: &Sources, file: FileId) -> u64 {
 #[derive(Default)]
 pub struct Partial {
     pub(super) entities: Interner,
-    /// Observations in the order read; indicators by their place in the schema.
-    pub(super) obs: Vec<(EntityId, Obs)>,
+    /// Observations per entity, in the order read; indicators by their place in the schema.
+    pub(super) obs: Vec<Vec<Obs>>,
     pub(super) records: BTreeMap<String, Vec<Record>>,
     pub(super) streamed: BTreeMap<String, HashMap<(EntityId, i32), Vec<Acc>>>,
+}
+
+impl Partial {
+    /// Appends what was read after `self`, renumbering its entities.
+    fn append(&mut self, later: Partial) {
+        let ids: Vec<EntityId> = (0..later.entities.len())
+            .map(|i| self.entities.intern(later.entities.name(i as EntityId)))
+            .collect();
+        let id = |e: EntityId| ids.get(e as usize).copied().unwrap_or(0);
+        for (e, cells) in later.obs.into_iter().enumerate() {
+            let e = id(e as EntityId) as usize;
+            if self.obs.len() <= e {
+                self.obs.resize_with(e + 1, Vec::new);
+            }
+            if let Some(mine) = self.obs.get_mut(e) {
+                if mine.is_empty() {
+                    *mine = cells;
+                } else {
+                    mine.extend(cells);
+                }
+            }
+        }
+        for (table, rows) in later.records {
+            self.records.entry(table).or_default().extend(rows);
+        }
+        for (table, groups) in later.streamed {
+            let target = self.streamed.entry(table).or_default();
+            for ((e, year), accs) in groups {
+                match target.get_mut(&(id(e), year)) {
+                    Some(existing) => {
+                        for (a, b) in existing.iter_mut().zip(accs) {
+                            a.then(b);
+                        }
+                    }
+                    None => {
+                        target.insert((id(e), year), accs);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Registers the file at `path` in `sources`, deciding whether it is held in memory.
@@ -218,7 +261,12 @@ pub fn read_prepared(
     }
 }
 
+/// Regions read ahead and parsed in parallel, at most this many at a time.
+const IN_FLIGHT: usize = 4;
+
 /// Feeds a large file to `reader` region by region; returns how many bytes were read.
+/// Once the header is read, regions without a quote (so no row can straddle two of them)
+/// are parsed in parallel by copies of the reader and joined back in file order.
 fn stream(
     reader: &mut Reader,
     name: &str,
@@ -229,28 +277,49 @@ fn stream(
     let mut stream = Stream::new(name, source);
     let mut grow = false;
     let mut read = 0;
+    let mut ahead: Vec<(usize, String)> = Vec::new();
+    let mut spare: Vec<String> = Vec::new();
     loop {
         let (used, len, last) = match stream.next(grow) {
             Next::End => break,
             Next::NotText(problem, at) => {
+                reader.parallel(&mut ahead, &mut spare, progress);
                 reader
                     .problems
                     .push(problem.at(Span::new(file, at..at + 1), "not text"));
                 break;
             }
             Next::Region(region) => {
-                let used = reader.region(region.text, region.base, region.last);
-                (used, region.text.len(), region.last)
+                let len = region.text.len();
+                if reader.can_fork() && memchr::memchr(b'"', region.text.as_bytes()).is_none() {
+                    // Region copies are reused, so that the file's pages are not faulted in anew.
+                    let mut copy = spare.pop().unwrap_or_default();
+                    copy.clear();
+                    copy.push_str(region.text);
+                    ahead.push((region.base, copy));
+                    (len, len, region.last)
+                } else {
+                    // Rows must be read in file order: first the regions read ahead.
+                    let (base, last) = (region.base, region.last);
+                    let text = region.text.to_string();
+                    reader.parallel(&mut ahead, &mut spare, progress);
+                    let used = reader.region(&text, base, last);
+                    progress(used as u64);
+                    (used, len, last)
+                }
             }
         };
         stream.consume(used);
-        progress(used as u64);
         read += used;
+        if ahead.len() >= IN_FLIGHT {
+            reader.parallel(&mut ahead, &mut spare, progress);
+        }
         if last && used == len {
             break;
         }
         grow = used < len;
     }
+    reader.parallel(&mut ahead, &mut spare, progress);
     read
 }
 
@@ -289,6 +358,65 @@ impl<'s> Reader<'s> {
             fields: Vec::new(),
             issues: Vec::new(),
         }
+    }
+
+    /// Whether rows can be handed to a copy of this reader: once the header is read.
+    fn can_fork(&self) -> bool {
+        matches!(self.state, State::Long(_) | State::Table(_))
+    }
+
+    /// A reader in the same state with nothing read yet, for another region of the file.
+    fn fork(&self) -> Option<Reader<'s>> {
+        let state = match &self.state {
+            State::Long(long) => State::Long(Box::new(long.fork())),
+            State::Table(table) => State::Table(table.clone()),
+            _ => return None,
+        };
+        Some(Reader {
+            name: self.name.clone(),
+            file: self.file,
+            schema: self.schema,
+            state,
+            partial: Partial::default(),
+            problems: Vec::new(),
+            fields: Vec::new(),
+            issues: Vec::new(),
+        })
+    }
+
+    /// Takes in what a fork read, as if this reader had read it next.
+    fn join(&mut self, fork: Reader<'s>) {
+        self.problems.extend(fork.problems);
+        self.partial.append(fork.partial);
+        if let (State::Long(mine), State::Long(theirs)) = (&mut self.state, fork.state) {
+            mine.join(*theirs);
+        }
+    }
+
+    /// Parses `regions` (whole rows each, in file order) in parallel and joins them in order.
+    fn parallel(
+        &mut self,
+        regions: &mut Vec<(usize, String)>,
+        spare: &mut Vec<String>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) {
+        if regions.is_empty() {
+            return;
+        }
+        let this = &*self;
+        let forks: Vec<Option<Reader<'s>>> = regions
+            .par_iter()
+            .map(|(base, text)| {
+                let mut fork = this.fork()?;
+                fork.region(text, *base, true);
+                progress(text.len() as u64);
+                Some(fork)
+            })
+            .collect();
+        for fork in forks.into_iter().flatten() {
+            self.join(fork);
+        }
+        spare.extend(regions.drain(..).map(|(_, text)| text));
     }
 
     /// Reads the rows of `text` (at offset `base` of the file). Unless `last`, a row cut in a
@@ -436,11 +564,16 @@ pub fn absorb(
         .map(|name| submission.indicators.intern(name))
         .collect();
     let mut batch = Vec::with_capacity(obs.len());
-    for (e, mut o) in obs {
-        o.indicator = indicators.get(o.indicator as usize).copied().unwrap_or(0);
-        let e = entity(e);
+    for (e, mut cells) in obs.into_iter().enumerate() {
+        if cells.is_empty() {
+            continue;
+        }
+        for o in &mut cells {
+            o.indicator = indicators.get(o.indicator as usize).copied().unwrap_or(0);
+        }
+        let e = entity(e as EntityId);
         submission.mark(e, true, None);
-        batch.push((e, o));
+        batch.push((e, cells));
     }
     let mut repeats = Vec::new();
     submission

@@ -62,18 +62,21 @@ pub fn columns(text: &str, base: usize, header: &[Field]) -> Vec<Column> {
 }
 
 /// How one declared column is read.
+#[derive(Clone)]
 enum Plan<'s> {
     Text,
     Number { from: Unit, to: &'s Unit },
 }
 
 /// Where a table's rows go: stored one by one, or folded into the rules' aggregates.
+#[derive(Clone)]
 enum Sink {
     Store,
     Stream(Compiled),
 }
 
 /// Reads the rows of a record table after its header.
+#[derive(Clone)]
 pub struct TableReader<'s> {
     file: FileId,
     table: String,

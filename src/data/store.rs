@@ -4,7 +4,7 @@
 //! binary search in a short vector.
 
 use super::Cell;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// An entity's number in one submission.
 pub type EntityId = u32;
@@ -87,49 +87,49 @@ impl Observations {
         !self.of(entity).is_empty()
     }
 
-    /// Adds one file's observations (in the order they were read). A key already
-    /// present, from an earlier file or earlier in this one, keeps its first cell;
-    /// each repeat is handed to `repeat(kept, repeated, entity, indicator, year)`.
+    /// Adds one file's observations, per entity in the order they were read. A key
+    /// already present, from an earlier file or earlier in this one, keeps its first
+    /// cell; each repeat is handed to `repeat(kept, repeated, entity, indicator, year)`.
     pub fn merge(
         &mut self,
-        batch: Vec<(EntityId, Obs)>,
+        batch: Vec<(EntityId, Vec<Obs>)>,
         mut repeat: impl FnMut(&Cell, &Cell, EntityId, IndicatorId, i32),
     ) {
-        let mut touched = Vec::new();
-        for (entity, obs) in batch {
+        for (entity, new) in batch {
             let index = entity as usize;
             if self.by_entity.len() <= index {
                 self.by_entity.resize_with(index + 1, Vec::new);
             }
-            if let Some(cells) = self.by_entity.get_mut(index) {
-                let in_order = cells
-                    .last()
-                    .is_none_or(|l| (l.indicator, l.year) < (obs.indicator, obs.year));
-                if !in_order && touched.last() != Some(&entity) {
-                    touched.push(entity);
-                }
-                cells.push(obs);
-            }
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        for entity in touched {
-            let Some(cells) = self.by_entity.get_mut(entity as usize) else {
+            let Some(cells) = self.by_entity.get_mut(index) else {
                 continue;
             };
-            // Stable: among equal keys the one read first stays first, and is kept.
-            cells.sort_by_key(|o| (o.indicator, o.year));
-            let mut kept: Vec<Obs> = Vec::with_capacity(cells.len());
-            for obs in cells.drain(..) {
-                match kept.last() {
-                    Some(first) if (first.indicator, first.year) == (obs.indicator, obs.year) => {
-                        repeat(&first.cell, &obs.cell, entity, obs.indicator, obs.year);
-                    }
-                    _ => kept.push(obs),
-                }
+            self.count -= cells.len();
+            if cells.is_empty() {
+                *cells = new;
+            } else {
+                cells.extend(new);
             }
-            *cells = kept;
+            let sorted = cells
+                .windows(2)
+                .all(|w| matches!(w, [a, b] if (a.indicator, a.year) < (b.indicator, b.year)));
+            if !sorted {
+                // Stable: among equal keys the one read first stays first, and is kept.
+                cells.sort_by_key(|o| (o.indicator, o.year));
+                let mut kept: Vec<Obs> = Vec::with_capacity(cells.len());
+                for obs in cells.drain(..) {
+                    match kept.last() {
+                        Some(first)
+                            if (first.indicator, first.year) == (obs.indicator, obs.year) =>
+                        {
+                            repeat(&first.cell, &obs.cell, entity, obs.indicator, obs.year);
+                        }
+                        _ => kept.push(obs),
+                    }
+                }
+                *cells = kept;
+            }
+            cells.shrink_to_fit();
+            self.count += cells.len();
         }
-        self.count = self.by_entity.iter().map(Vec::len).sum();
     }
 }

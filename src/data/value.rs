@@ -247,7 +247,7 @@ pub fn read_value(text: &str, span: Span, from: &Unit, to: &Unit) -> Result<Valu
         });
     }
     let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
-    if from.scale == to.scale && from.dimension == to.dimension {
+    if from.name == to.name && from.scale == to.scale {
         return Ok(Value::Number(number));
     }
     from.convert(number, to).map(Value::Number).ok_or_else(|| {
