@@ -5,9 +5,9 @@ use crate::check::{self, RuleSet};
 use crate::data::{self, Submission};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::eval::{self, Finding, Verdict};
-use rayon::prelude::*;
 use crate::source::Sources;
 use crate::syntax;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The file extension of rule files.

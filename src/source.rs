@@ -250,9 +250,11 @@ impl<'a> Files<'a> for Sources {
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, Error> {
         match &self.file(id)?.content {
-            Content::Memory { text, line_starts } => {
-                memory_line_range(text, Self::memory_line_starts(text, line_starts), line_index)
-            }
+            Content::Memory { text, line_starts } => memory_line_range(
+                text,
+                Self::memory_line_starts(text, line_starts),
+                line_index,
+            ),
             Content::Disk(disk) => {
                 let text = disk.whole();
                 let starts: Vec<usize> = codespan_reporting::files::line_starts(text).collect();

@@ -153,3 +153,50 @@ fn lint_reports_every_error() {
         "tests/fixtures/rules/syntax_several_errors.pcl"
     ]));
 }
+
+/// A province at once: every county of the indicator data (not `REF`, not the
+/// enterprise-only `Z9`), one line per finding that needs attention, in entity, rule
+/// number and year order; `C3` has no enterprise, so R13 fails rather than goes missing.
+#[test]
+fn a_province_in_one_run_as_json_lines() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "--rules",
+        "benches/province",
+        "--entity",
+        "all",
+        "--format",
+        "jsonl",
+        "tests/fixtures/cli/province/counties.csv",
+        "tests/fixtures/cli/province/enterprises.csv",
+    ]));
+}
+
+/// The JSON report of several entities carries each one's summary.
+#[test]
+fn json_summarises_each_entity() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args([
+            "check",
+            "--rules",
+            "benches/province",
+            "--entity",
+            "all",
+            "--format",
+            "json",
+            "tests/fixtures/cli/province/counties.csv",
+            "tests/fixtures/cli/province/enterprises.csv",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let entities = doc["entities"].as_object().expect("an entities object");
+    assert_eq!(entities.keys().collect::<Vec<_>>(), ["C1", "C2", "C3"]);
+    let fails: u64 = entities
+        .values()
+        .map(|s| s["fail"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(Some(fails), doc["summary"]["fail"].as_u64());
+    assert_eq!(entities["C3"]["missing"], 0);
+}

@@ -6,9 +6,9 @@
 pub mod model;
 mod resolve;
 
+use crate::data::aggregate::StreamSpec;
 use crate::diagnostic::Problem;
 use crate::source::FileId;
-use crate::data::aggregate::StreamSpec;
 use crate::syntax::ast::RuleFile;
 
 pub use model::RuleSet;

@@ -1,7 +1,7 @@
-use super::{Color, Status, stderr_color, stdout_color};
-use plancheck::diagnostic::Severity;
 use super::progress::Bar;
+use super::{Color, Status, stderr_color, stdout_color};
 use plancheck::data::ReadOptions;
+use plancheck::diagnostic::Severity;
 use plancheck::report::{human, json, jsonl};
 use plancheck::session::{Entities, Session};
 use std::path::PathBuf;

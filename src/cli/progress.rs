@@ -46,7 +46,10 @@ impl Progress for Bar {
                 "reading",
                 "{msg:>10} [{bar:40}] {binary_bytes}/{binary_total_bytes} ({eta})",
             ),
-            Phase::Evaluating => ("checking", "{msg:>10} [{bar:40}] {pos}/{len} entities ({eta})"),
+            Phase::Evaluating => (
+                "checking",
+                "{msg:>10} [{bar:40}] {pos}/{len} entities ({eta})",
+            ),
         };
         if let Ok(style) = ProgressStyle::with_template(template) {
             self.bar.set_style(style.progress_chars("=> "));

@@ -430,8 +430,12 @@ impl Filter {
             rhs,
             tolerance: None,
         } = &e
-            && let (RowExpr::Column { slot: Some(slot), .. }, RowExpr::Number(bound)) =
-                (lhs.as_ref(), rhs.as_ref())
+            && let (
+                RowExpr::Column {
+                    slot: Some(slot), ..
+                },
+                RowExpr::Number(bound),
+            ) = (lhs.as_ref(), rhs.as_ref())
         {
             let mut scaled = vec![None; 29];
             let mut m = Some(bound.mantissa());
@@ -483,10 +487,13 @@ impl Filter {
     }
 }
 
+/// The column an aggregate reads, and its place in the row if the file has it.
+type ColumnSlot = (String, Option<usize>);
+
 /// A table's streamed aggregates, compiled against one file's header.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    aggregates: Vec<(Option<Filter>, Option<(String, Option<usize>)>)>,
+    aggregates: Vec<(Option<Filter>, Option<ColumnSlot>)>,
 }
 
 impl Compiled {

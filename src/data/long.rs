@@ -95,7 +95,8 @@ impl<'s> Long<'s> {
                     }
                 }
                 None => {
-                    self.unknown_index.insert(u.name.clone(), self.unknown.len());
+                    self.unknown_index
+                        .insert(u.name.clone(), self.unknown.len());
                     self.unknown.push(u);
                 }
             }
@@ -127,7 +128,8 @@ impl<'s> Long<'s> {
             return;
         }
         let file = self.file;
-        let span = |range: std::ops::Range<usize>| Span::new(file, base + range.start..base + range.end);
+        let span =
+            |range: std::ops::Range<usize>| Span::new(file, base + range.start..base + range.end);
         let (entity, year, indicator, value_field, unit_field) = match fields.get(..5) {
             Some([a, b, c, d, e]) => (a.trimmed(text), b.trimmed(text), c.trimmed(text), d, e),
             _ => {
@@ -141,7 +143,10 @@ impl<'s> Long<'s> {
                             LONG_HEADER.join(",")
                         ),
                     )
-                    .at(span(row.range.clone()), "too few fields; this row was not read"),
+                    .at(
+                        span(row.range.clone()),
+                        "too few fields; this row was not read",
+                    ),
                 );
                 return;
             }

@@ -13,8 +13,8 @@ use super::{Record, Schema, Submission, encoding, long, next_char_boundary, reco
 use super::{report_issues, table_name};
 use crate::diagnostic::Problem;
 use crate::source::{FileId, Sources, Span};
-use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -25,12 +25,15 @@ pub struct ReadOptions {
     /// Files up to this many bytes are read whole and kept in memory; larger ones are
     /// streamed and left on disk.
     pub keep_in_memory: u64,
+    /// Bytes read at a time from a streamed file (a region is at most about this long).
+    pub block: usize,
 }
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
         ReadOptions {
             keep_in_memory: 8 << 20,
+            block: super::regions::BLOCK,
         }
     }
 }
@@ -174,7 +177,11 @@ fn streamable(path: &Path) -> Option<u64> {
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         return None;
     }
-    let skip = if head.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let skip = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let body = head.get(skip..)?;
     if memchr::memchr(0, body).is_some() {
         return None;
@@ -223,7 +230,7 @@ pub fn read_prepared(
     prepared: &Prepared,
     schema: &Schema,
     sources: &Sources,
-    _options: &ReadOptions,
+    options: &ReadOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Partial, Vec<Problem>) {
     let mut early = prepared.early.clone();
@@ -245,7 +252,14 @@ pub fn read_prepared(
                 Ok(f)
             });
             let total = match opened {
-                Ok(f) => stream(&mut reader, &prepared.name, *file, f, progress),
+                Ok(f) => stream(
+                    &mut reader,
+                    &prepared.name,
+                    *file,
+                    f,
+                    options.block,
+                    progress,
+                ),
                 Err(err) => {
                     early.push(Problem::error(
                         "unreadable-file",
@@ -262,7 +276,7 @@ pub fn read_prepared(
 }
 
 /// Regions read ahead and parsed in parallel, at most this many at a time.
-const IN_FLIGHT: usize = 4;
+const IN_FLIGHT: usize = 2;
 
 /// Feeds a large file to `reader` region by region; returns how many bytes were read.
 /// Once the header is read, regions without a quote (so no row can straddle two of them)
@@ -272,9 +286,10 @@ fn stream(
     name: &str,
     file: FileId,
     source: impl Read,
+    block: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> usize {
-    let mut stream = Stream::new(name, source);
+    let mut stream = Stream::new(name, source, block);
     let mut grow = false;
     let mut read = 0;
     let mut ahead: Vec<(usize, String)> = Vec::new();
@@ -409,6 +424,11 @@ impl<'s> Reader<'s> {
             .map(|(base, text)| {
                 let mut fork = this.fork()?;
                 fork.region(text, *base, true);
+                // Vectors grown by doubling keep up to half their room empty: give it back
+                // before the fork waits to be joined.
+                for cells in &mut fork.partial.obs {
+                    cells.shrink_to_fit();
+                }
                 progress(text.len() as u64);
                 Some(fork)
             })
@@ -584,10 +604,7 @@ pub fn absorb(
     for (first, cell, e, i, year) in repeats {
         let indicator = submission.indicators.name(i);
         let unit = schema.indicators.get(indicator).map(|s| &s.unit);
-        let what = format!(
-            "`{indicator}` {year} of `{}`",
-            submission.entities.name(e)
-        );
+        let what = format!("`{indicator}` {year} of `{}`", submission.entities.name(e));
         problems.push(if first.value == cell.value {
             Problem::warning("duplicate-row", format!("{what} is given twice"))
                 .at(cell.span, "repeated here")

@@ -276,7 +276,9 @@ impl<'s> TableReader<'s> {
             Sink::Stream(compiled) => {
                 let entity = partial.entities.intern(&entity);
                 if !partial.streamed.contains_key(&self.table) {
-                    partial.streamed.insert(self.table.clone(), Default::default());
+                    partial
+                        .streamed
+                        .insert(self.table.clone(), Default::default());
                 }
                 let Some(groups) = partial.streamed.get_mut(&self.table) else {
                     return;

@@ -24,6 +24,7 @@ pub struct Stream<R: Read> {
     name: String,
     /// Bytes consumed so far, for progress.
     pub consumed: u64,
+    block: usize,
 }
 
 /// What `next` hands out: text starting at offset `base` of the file.
@@ -42,7 +43,7 @@ pub enum Next<'a> {
 }
 
 impl<R: Read> Stream<R> {
-    pub fn new(name: &str, reader: R) -> Stream<R> {
+    pub fn new(name: &str, reader: R, block: usize) -> Stream<R> {
         Stream {
             reader,
             buf: Vec::new(),
@@ -51,6 +52,7 @@ impl<R: Read> Stream<R> {
             eof: false,
             name: name.to_string(),
             consumed: 0,
+            block: block.max(1),
         }
     }
 
@@ -64,7 +66,7 @@ impl<R: Read> Stream<R> {
     }
 
     fn fill(&mut self, at_least: usize) {
-        let want = (self.filled + at_least).max(BLOCK);
+        let want = (self.filled + at_least).max(self.block);
         if self.buf.len() < want {
             self.buf.resize(want, 0);
         }
@@ -85,8 +87,12 @@ impl<R: Read> Stream<R> {
     /// the file). `grow` asks for a region longer than the previous one, because its
     /// last row was cut in the middle of a quoted field.
     pub fn next(&mut self, grow: bool) -> Next<'_> {
-        if grow || self.filled < BLOCK / 2 {
-            self.fill(if grow { self.filled.max(BLOCK) } else { BLOCK });
+        if grow || self.filled <= self.block / 2 {
+            self.fill(if grow {
+                self.filled.max(self.block)
+            } else {
+                self.block
+            });
         }
         if self.filled == 0 {
             return Next::End;

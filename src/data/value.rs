@@ -84,7 +84,11 @@ fn parse_short(s: &str) -> Option<Decimal> {
         return None;
     }
     let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
-    Decimal::try_from_i128_with_scale(i128::from(if negative { -mantissa } else { mantissa }), scale).ok()
+    Decimal::try_from_i128_with_scale(
+        i128::from(if negative { -mantissa } else { mantissa }),
+        scale,
+    )
+    .ok()
 }
 
 /// Reads a plain decimal (already trimmed) exactly.
@@ -372,9 +376,30 @@ mod tests {
     #[test]
     fn the_short_path_reads_exactly_what_the_general_one_does() {
         let cases = [
-            "0", "7", "85", "85.0", "85.00", "-0.4", "+7", "007", "0.0001", "400.00",
-            "123456789012345678", "-123456789.012345678", "1234567890123456789", "-0",
-            "-0.00", "1.", ".5", "1..2", "1.2.3", "+", "-", "", "12a", "1e5",
+            "0",
+            "7",
+            "85",
+            "85.0",
+            "85.00",
+            "-0.4",
+            "+7",
+            "007",
+            "0.0001",
+            "400.00",
+            "123456789012345678",
+            "-123456789.012345678",
+            "1234567890123456789",
+            "-0",
+            "-0.00",
+            "1.",
+            ".5",
+            "1..2",
+            "1.2.3",
+            "+",
+            "-",
+            "",
+            "12a",
+            "1e5",
         ];
         for text in cases {
             let general = if is_plain(text) {
@@ -387,7 +412,11 @@ mod tests {
                 let general = general.expect("the short path reads only plain decimals");
                 assert_eq!(short, general, "{text}");
                 assert_eq!(short.scale(), general.scale(), "{text}");
-                assert_eq!(short.is_sign_negative(), general.is_sign_negative(), "{text}");
+                assert_eq!(
+                    short.is_sign_negative(),
+                    general.is_sign_negative(),
+                    "{text}"
+                );
                 assert_eq!(short.to_string(), general.to_string(), "{text}");
             }
             assert_eq!(parse_decimal(text).ok(), general, "{text}");

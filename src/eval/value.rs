@@ -128,8 +128,7 @@ impl<'a> Ctx<'a> {
         } else {
             self.data.entity_id(entity)?
         };
-        self.data
-            .cell(id, self.data.indicator_id(indicator)?, year)
+        self.data.cell(id, self.data.indicator_id(indicator)?, year)
     }
 
     /// One reported value; absent and empty cells are both gaps.

@@ -1,10 +1,10 @@
 //! `--format json`: the contract of interfaces.md §3, plus a few extra fields.
 
 use super::{Summary, by_entity};
-use std::collections::BTreeMap;
 use crate::eval::{Finding, Outcome};
 use crate::source::{Location, Sources};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct Document<'a> {

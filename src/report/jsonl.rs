@@ -29,7 +29,10 @@ fn natural(mut a: &[u8], mut b: &[u8]) -> Ordering {
                 let (na, ra) = a.split_at(da);
                 let (nb, rb) = b.split_at(db);
                 let trim = |n: &[u8]| -> usize { n.iter().take_while(|&&c| c == b'0').count() };
-                let (na, nb) = (na.get(trim(na)..).unwrap_or(&[]), nb.get(trim(nb)..).unwrap_or(&[]));
+                let (na, nb) = (
+                    na.get(trim(na)..).unwrap_or(&[]),
+                    nb.get(trim(nb)..).unwrap_or(&[]),
+                );
                 let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
                 if order != Ordering::Equal {
                     return order;
@@ -103,9 +106,8 @@ pub fn render(
     let mut out = String::with_capacity(shown.len() * 64);
     for v in shown {
         let entity = match entity_names.get_mut(v.entity) {
-            Some(slot) => slot.get_or_insert_with(|| {
-                quoted(entities.get(v.entity).map_or("", String::as_str))
-            }),
+            Some(slot) => slot
+                .get_or_insert_with(|| quoted(entities.get(v.entity).map_or("", String::as_str))),
             None => continue,
         };
         out.push_str("{\"entity\":");
@@ -130,11 +132,29 @@ mod tests {
 
     #[test]
     fn rule_numbers_sort_as_numbers() {
-        let mut ids = vec!["R10", "R2", "R1", "R13", "R9", "gdp-2025", "gdp-growth", "R02"];
+        let mut ids = vec![
+            "R10",
+            "R2",
+            "R1",
+            "R13",
+            "R9",
+            "gdp-2025",
+            "gdp-growth",
+            "R02",
+        ];
         ids.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             ids,
-            ["R1", "R02", "R2", "R9", "R10", "R13", "gdp-2025", "gdp-growth"]
+            [
+                "R1",
+                "R02",
+                "R2",
+                "R9",
+                "R10",
+                "R13",
+                "gdp-2025",
+                "gdp-growth"
+            ]
         );
     }
 }

@@ -177,7 +177,10 @@ impl DiskText {
         let (mut start, mut line) = points.get(i).copied().unwrap_or((0, 0));
         let bytes = self.cached(start, start..(offset + 1).min(self.len));
         let (upto, next) = match bytes.len() > offset - start {
-            true => (bytes.get(..offset - start).unwrap_or(&[]), bytes.last().copied()),
+            true => (
+                bytes.get(..offset - start).unwrap_or(&[]),
+                bytes.last().copied(),
+            ),
             false => (&bytes[..], None),
         };
         let base = start;
@@ -246,29 +249,35 @@ impl DiskText {
             }
         }
         let mut window = Window::default();
+        let mut firsts = Vec::new();
         for (i, (start, end, first, _)) in merged.into_iter().enumerate() {
             if i > 0 {
-                for _ in 0..2 {
-                    window.line_starts.push(window.text.len());
-                    window.line_numbers.push(0);
-                    window.text.push('\n');
-                }
+                // Two lines of nothing: a renderer shows a break between the runs.
+                window.text.push_str("\n\n");
             }
             let text = lone_cr_to_lf(self.read(start..end));
             let at = window.text.len();
             window.segments.push((start, end, at));
-            let mut number = first + 1;
-            window.line_starts.push(at);
-            window.line_numbers.push(number);
-            for (i, _) in text.match_indices('\n') {
-                if at + i + 1 < at + text.len() {
-                    number += 1;
-                    window.line_starts.push(at + i + 1);
-                    window.line_numbers.push(number);
-                }
-            }
+            firsts.push(first + 1);
             window.text.push_str(&text);
         }
+        // Line starts as codespan counts them, numbered by the run they fall in.
+        window.line_starts = codespan_reporting::files::line_starts(&window.text).collect();
+        window.line_numbers = window
+            .line_starts
+            .iter()
+            .map(|&ls| {
+                window
+                    .segments
+                    .iter()
+                    .zip(&firsts)
+                    .find(|((start, end, at), _)| *at <= ls && ls <= at + (end - start))
+                    .map_or(0, |((_, _, at), first)| {
+                        let before = window.text.get(*at..ls).unwrap_or("");
+                        first + before.matches('\n').count()
+                    })
+            })
+            .collect();
         window
     }
 }

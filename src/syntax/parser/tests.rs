@@ -168,7 +168,9 @@ fn plan_block_and_table() {
 
 #[test]
 fn a_table_may_be_declared_complete() {
-    let file = parse_ok("table enterprises complete { revenue 亿元 }\ntable parks \"园区\" { area km2 }\n");
+    let file = parse_ok(
+        "table enterprises complete { revenue 亿元 }\ntable parks \"园区\" { area km2 }\n",
+    );
     let complete: Vec<bool> = file
         .items
         .iter()
