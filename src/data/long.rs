@@ -168,6 +168,10 @@ impl<'s> Long<'s> {
             return;
         }
         let Some(known) = self.known.get_mut(indicator.0.as_ref()) else {
+            // The row still names an entity of the data: `--entity all` checks it.
+            if ok {
+                self.entity(&entity.0, partial);
+            }
             match self.unknown_index.get(indicator.0.as_ref()) {
                 Some(&i) => {
                     if let Some(u) = self.unknown.get_mut(i) {
@@ -276,6 +280,20 @@ fn empty_key(what: &str, span: Span) -> Problem {
 
 /// A year between `FIRST_YEAR` and `LAST_YEAR`, or the message saying why not.
 pub fn parse_year(text: &str) -> Result<i32, String> {
+    if let [
+        a @ b'0'..=b'9',
+        b @ b'0'..=b'9',
+        c @ b'0'..=b'9',
+        d @ b'0'..=b'9',
+    ] = text.as_bytes()
+    {
+        let year = [a, b, c, d]
+            .iter()
+            .fold(0, |y, &&digit| y * 10 + i32::from(digit - b'0'));
+        if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return Ok(year);
+        }
+    }
     if text.is_empty() {
         return Err("the year is empty".to_string());
     }

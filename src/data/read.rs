@@ -80,11 +80,14 @@ pub struct Partial {
     pub(super) obs: Vec<Vec<Obs>>,
     pub(super) records: BTreeMap<String, Vec<Record>>,
     pub(super) streamed: BTreeMap<String, HashMap<(EntityId, i32), Vec<Acc>>>,
+    /// The file is long format: its entities are those of the indicator data.
+    pub(super) long: bool,
 }
 
 impl Partial {
     /// Appends what was read after `self`, renumbering its entities.
     fn append(&mut self, later: Partial) {
+        self.long |= later.long;
         let ids: Vec<EntityId> = (0..later.entities.len())
             .map(|i| self.entities.intern(later.entities.name(i as EntityId)))
             .collect();
@@ -384,7 +387,7 @@ impl<'s> Reader<'s> {
     fn fork(&self) -> Option<Reader<'s>> {
         let state = match &self.state {
             State::Long(long) => State::Long(Box::new(long.fork())),
-            State::Table(table) => State::Table(table.clone()),
+            State::Table(table) => State::Table(Box::new(table.fork())),
             _ => return None,
         };
         Some(Reader {
@@ -424,6 +427,9 @@ impl<'s> Reader<'s> {
             .map(|(base, text)| {
                 let mut fork = this.fork()?;
                 fork.region(text, *base, true);
+                if let State::Table(table) = &mut fork.state {
+                    table.finish(&mut fork.partial);
+                }
                 // Vectors grown by doubling keep up to half their room empty: give it back
                 // before the fork waits to be joined.
                 for cells in &mut fork.partial.obs {
@@ -504,6 +510,7 @@ impl<'s> Reader<'s> {
             header.iter().map(|f| f.trimmed(text).0).collect();
         let names: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
         if long::is_long_header(&names) {
+            self.partial.long = true;
             return State::Long(Box::new(long::Long::new(self.file, self.schema)));
         }
         let table = table_name(&self.name);
@@ -549,7 +556,7 @@ impl<'s> Reader<'s> {
                     .at(Span::new(self.file, 0..len), "no header and no rows"),
             ),
             State::Long(long) => long.finish(&mut self.problems),
-            State::Table(_) => {}
+            State::Table(mut table) => table.finish(&mut self.partial),
             State::Count { rows, pending } => {
                 for p in pending {
                     self.problems.push(p.note(records::rows_not_read(rows)));
@@ -573,10 +580,17 @@ pub fn absorb(
         obs,
         records,
         streamed,
+        long,
     } = partial;
     let global: Vec<EntityId> = (0..entities.len())
         .map(|i| submission.entities.intern(entities.name(i as EntityId)))
         .collect();
+    if long {
+        // Every entity named in indicator data, even by rows the rules do not read.
+        for &e in &global {
+            submission.mark(e, true, None);
+        }
+    }
     let entity = |local: EntityId| global.get(local as usize).copied().unwrap_or(0);
     let indicators: Vec<u32> = schema
         .indicators

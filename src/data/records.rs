@@ -5,11 +5,13 @@ use super::aggregate::{Acc, Compiled, Row as AggRow};
 use super::csv::{Field, Row, is_blank};
 use super::long::{bad_year, parse_year};
 use super::read::Partial;
+use super::store::EntityId;
 use super::value::{read_value, resolve_unit};
 use super::{Cell, Record, Schema, TableSpec, Value};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::source::{FileId, Span};
 use crate::units::Unit;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -76,7 +78,6 @@ enum Sink {
 }
 
 /// Reads the rows of a record table after its header.
-#[derive(Clone)]
 pub struct TableReader<'s> {
     file: FileId,
     table: String,
@@ -89,6 +90,8 @@ pub struct TableReader<'s> {
     aggregates: usize,
     /// The cells of the row being read, by plan: reused from row to row.
     cells: Vec<Option<Cell>>,
+    /// The accumulators of a streamed table, by (entity, year), until `finish` hands them over.
+    groups: HashMap<(EntityId, i32), Vec<Acc>>,
 }
 
 impl<'s> TableReader<'s> {
@@ -169,7 +172,49 @@ impl<'s> TableReader<'s> {
             plans,
             sink,
             aggregates,
+            groups: HashMap::default(),
         })
+    }
+
+    /// A reader for another part of the same file, with nothing folded yet.
+    pub fn fork(&self) -> TableReader<'s> {
+        TableReader {
+            file: self.file,
+            table: self.table.clone(),
+            header_span: self.header_span,
+            width: self.width,
+            entity_col: self.entity_col,
+            year_col: self.year_col,
+            plans: self.plans.clone(),
+            sink: self.sink.clone(),
+            aggregates: self.aggregates,
+            cells: vec![None; self.cells.len()],
+            groups: HashMap::default(),
+        }
+    }
+
+    /// Hands what was folded over to `partial`.
+    pub fn finish(&mut self, partial: &mut Partial) {
+        if matches!(self.sink, Sink::Stream(_)) {
+            let groups = std::mem::take(&mut self.groups);
+            let target = partial.streamed.entry(self.table.clone()).or_default();
+            if target.is_empty() {
+                *target = groups;
+            } else {
+                for (key, accs) in groups {
+                    match target.get_mut(&key) {
+                        Some(existing) => {
+                            for (a, b) in existing.iter_mut().zip(accs) {
+                                a.then(b);
+                            }
+                        }
+                        None => {
+                            target.insert(key, accs);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Reads one row (of a region at offset `base`).
@@ -275,15 +320,8 @@ impl<'s> TableReader<'s> {
             }
             Sink::Stream(compiled) => {
                 let entity = partial.entities.intern(&entity);
-                if !partial.streamed.contains_key(&self.table) {
-                    partial
-                        .streamed
-                        .insert(self.table.clone(), Default::default());
-                }
-                let Some(groups) = partial.streamed.get_mut(&self.table) else {
-                    return;
-                };
-                let accs = groups
+                let accs = self
+                    .groups
                     .entry((entity, year))
                     .or_insert_with(|| vec![Acc::default(); self.aggregates]);
                 compiled.fold(

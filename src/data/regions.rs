@@ -10,7 +10,7 @@ use crate::diagnostic::Problem;
 use std::io::Read;
 
 /// Bytes read at a time from a large file.
-pub const BLOCK: usize = 1 << 20;
+pub const BLOCK: usize = 2 << 20;
 
 /// Where the next region comes from.
 pub struct Stream<R: Read> {

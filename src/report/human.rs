@@ -171,12 +171,14 @@ pub fn render_findings(
         .map(|f| finding_diagnostic(f, rules, many))
         .collect();
     let mut out = emit(sources, &diagnostics, options.color);
+    // Grouped once: a province has thousands of entities.
+    let mut of_entity: std::collections::BTreeMap<&str, Vec<&Finding>> = Default::default();
+    for f in findings {
+        of_entity.entry(f.entity.as_str()).or_default().push(f);
+    }
     for (entity, summary) in by_entity(findings) {
-        out.push_str(&summary_line(
-            entity,
-            &summary,
-            findings.iter().filter(|f| f.entity == entity),
-        ));
+        let own = of_entity.get(entity).map_or(&[][..], Vec::as_slice);
+        out.push_str(&summary_line(entity, &summary, own.iter().copied()));
     }
     if findings.is_empty() {
         out.push_str("no findings: the rule set decided nothing for this data\n");

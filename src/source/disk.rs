@@ -22,8 +22,8 @@ pub struct DiskText {
     /// Bytes before the text (a byte-order mark): offsets start after them.
     skip: u64,
     len: usize,
-    /// (offset of a line start, its zero-based line number), in order.
-    checkpoints: OnceLock<Vec<(usize, usize)>>,
+    /// Line starts remembered so far, scanned only as far as a request needed.
+    scan: Mutex<Scan>,
     whole: OnceLock<String>,
     /// The last bytes read back, for requests that come in file order.
     cache: Mutex<Option<(usize, Vec<u8>)>>,
@@ -49,7 +49,7 @@ impl DiskText {
             path,
             skip,
             len,
-            checkpoints: OnceLock::new(),
+            scan: Mutex::new(Scan::default()),
             whole: OnceLock::new(),
             cache: Mutex::new(None),
         }
@@ -115,66 +115,71 @@ impl DiskText {
         })
     }
 
-    fn checkpoints(&self) -> &[(usize, usize)] {
-        self.checkpoints.get_or_init(|| {
-            let mut points = vec![(0, 0)];
-            let Ok(mut file) = File::open(&self.path) else {
-                return points;
+    /// The remembered line start at or before `offset`, scanning the file that far first.
+    fn checkpoint(&self, offset: usize) -> (usize, usize) {
+        let mut scan = self.scan.lock().unwrap_or_else(|e| e.into_inner());
+        if scan.points.is_empty() {
+            scan.points.push((0, 0));
+            scan.next_point = CHECKPOINT;
+        }
+        if scan.base <= offset && scan.base < self.len {
+            self.scan_to(&mut scan, offset);
+        }
+        let i = match scan.points.binary_search_by_key(&offset, |p| p.0) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        scan.points.get(i).copied().unwrap_or((0, 0))
+    }
+
+    /// Reads on from where the scan stopped until past `offset` (or the end).
+    fn scan_to(&self, scan: &mut Scan, offset: usize) {
+        let Ok(mut file) = File::open(&self.path) else {
+            scan.base = self.len;
+            return;
+        };
+        if file
+            .seek(SeekFrom::Start(self.skip + scan.base as u64))
+            .is_err()
+        {
+            scan.base = self.len;
+            return;
+        }
+        let mut buf = vec![0; BLOCK];
+        while scan.base <= offset && scan.base < self.len {
+            let want = (self.len - scan.base).min(BLOCK);
+            let n = match file.read(buf.get_mut(..want).unwrap_or(&mut [])) {
+                Ok(0) | Err(_) => {
+                    scan.base = self.len;
+                    break;
+                }
+                Ok(n) => n,
             };
-            if file.seek(SeekFrom::Start(self.skip)).is_err() {
-                return points;
-            }
-            let mut buf = vec![0; BLOCK];
-            let mut base = 0;
-            let mut line = 0;
-            let mut next_point = CHECKPOINT;
+            let chunk = buf.get(..n).unwrap_or(&[]);
+            let base = scan.base;
             // A `\r` at the end of a block is a line end unless the next block starts with `\n`.
-            let mut pending = None;
-            let mut on_break = |start: usize, points: &mut Vec<(usize, usize)>| {
-                line += 1;
-                if start >= next_point {
-                    points.push((start, line));
-                    next_point = start + CHECKPOINT;
-                }
-            };
-            while base < self.len {
-                let want = (self.len - base).min(BLOCK);
-                let n = match file.read(buf.get_mut(..want).unwrap_or(&mut [])) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => n,
-                };
-                let chunk = buf.get(..n).unwrap_or(&[]);
-                if let Some(start) = pending.take()
-                    && chunk.first() != Some(&b'\n')
-                {
-                    on_break(start, &mut points);
-                }
-                for at in memchr::memchr2_iter(b'\n', b'\r', chunk) {
-                    match (chunk.get(at), chunk.get(at + 1)) {
-                        (Some(b'\n'), _) => on_break(base + at + 1, &mut points),
-                        (_, Some(b'\n')) => {}
-                        (_, Some(_)) => on_break(base + at + 1, &mut points),
-                        (_, None) => pending = Some(base + at + 1),
-                    }
-                }
-                base += n;
+            if let Some(start) = scan.pending.take()
+                && chunk.first() != Some(&b'\n')
+            {
+                scan.line_end(start);
             }
-            if let Some(start) = pending {
-                on_break(start, &mut points);
+            for at in memchr::memchr2_iter(b'\n', b'\r', chunk) {
+                match (chunk.get(at), chunk.get(at + 1)) {
+                    (Some(b'\n'), _) => scan.line_end(base + at + 1),
+                    (_, Some(b'\n')) => {}
+                    (_, Some(_)) => scan.line_end(base + at + 1),
+                    (_, None) if base + n < self.len => scan.pending = Some(base + at + 1),
+                    (_, None) => scan.line_end(base + at + 1),
+                }
             }
-            points
-        })
+            scan.base += n;
+        }
     }
 
     /// The start of the line holding `offset` and its zero-based number.
     fn line_start(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.len);
-        let points = self.checkpoints();
-        let i = match points.binary_search_by_key(&offset, |p| p.0) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let (mut start, mut line) = points.get(i).copied().unwrap_or((0, 0));
+        let (mut start, mut line) = self.checkpoint(offset);
         let bytes = self.cached(start, start..(offset + 1).min(self.len));
         let (upto, next) = match bytes.len() > offset - start {
             true => (
@@ -279,6 +284,30 @@ impl DiskText {
             })
             .collect();
         window
+    }
+}
+
+/// How far the file has been scanned for line starts.
+#[derive(Default)]
+struct Scan {
+    /// (offset of a line start, its zero-based line number), in order.
+    points: Vec<(usize, usize)>,
+    /// Bytes scanned so far.
+    base: usize,
+    /// Line ends seen so far.
+    line: usize,
+    next_point: usize,
+    /// The offset after a `\r` that ended the last block read.
+    pending: Option<usize>,
+}
+
+impl Scan {
+    fn line_end(&mut self, next_start: usize) {
+        self.line += 1;
+        if next_start >= self.next_point {
+            self.points.push((next_start, self.line));
+            self.next_point = next_start + CHECKPOINT;
+        }
     }
 }
 
