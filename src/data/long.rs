@@ -3,11 +3,10 @@
 use super::csv::{Field, Row, is_blank};
 use super::read::Partial;
 use super::store::{EntityId, Obs};
-use super::value::{read_value, resolve_unit};
+use super::value::{Conversion, read_value, resolve_unit};
 use super::{Cell, IndicatorSpec, Schema};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::source::{FileId, Span};
-use crate::units::Unit;
 use rustc_hash::FxHashMap as HashMap;
 
 /// The header columns that make a file long format, in this order.
@@ -33,8 +32,8 @@ struct Unknown {
 struct Known<'s> {
     slot: u32,
     spec: &'s IndicatorSpec,
-    /// (unit as written, the unit it is) for units that convert: each is resolved once.
-    units: Vec<(String, Unit)>,
+    /// (unit as written, how its cells convert) for units that convert: each is resolved once.
+    units: Vec<(String, Conversion)>,
 }
 
 /// Reads the rows after a long-format header.
@@ -200,13 +199,14 @@ impl<'s> Long<'s> {
             .find(|(w, _)| w == written)
             .map(|(_, u)| u);
         let cell_value = match cached {
-            Some(from) => read_value(&value.0, value_span, from, &spec.unit),
+            Some(conversion) => conversion.read(&value.0, value_span),
             None => {
                 let owner = format!("`{}`", indicator.0);
                 match resolve_unit(written, span(unit.1.clone()), &spec.unit, &owner) {
                     Ok(from) => {
-                        let read = read_value(&value.0, value_span, &from, &spec.unit);
-                        known.units.push((written.to_string(), from));
+                        let conversion = Conversion::new(&from, &spec.unit);
+                        let read = conversion.read(&value.0, value_span);
+                        known.units.push((written.to_string(), conversion));
                         read
                     }
                     Err(problem) => {

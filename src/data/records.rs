@@ -6,11 +6,10 @@ use super::csv::{Field, Row, is_blank};
 use super::long::{bad_year, parse_year};
 use super::read::Partial;
 use super::store::EntityId;
-use super::value::{read_value, resolve_unit};
+use super::value::{Conversion, resolve_unit};
 use super::{Cell, Record, Schema, TableSpec, Value};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::source::{FileId, Span};
-use crate::units::Unit;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -65,9 +64,9 @@ pub fn columns(text: &str, base: usize, header: &[Field]) -> Vec<Column> {
 
 /// How one declared column is read.
 #[derive(Clone)]
-enum Plan<'s> {
+enum Plan {
     Text,
-    Number { from: Unit, to: &'s Unit },
+    Number(Conversion),
 }
 
 /// Where a table's rows go: stored one by one, or folded into the rules' aggregates.
@@ -85,7 +84,7 @@ pub struct TableReader<'s> {
     width: usize,
     entity_col: usize,
     year_col: usize,
-    plans: Vec<(usize, &'s str, Plan<'s>)>,
+    plans: Vec<(usize, &'s str, Plan)>,
     sink: Sink,
     aggregates: usize,
     /// The cells of the row being read, by plan: reused from row to row.
@@ -283,7 +282,7 @@ impl<'s> TableReader<'s> {
                 // A streamed row is dropped once folded, and a filter sees any text as a gap.
                 Plan::Text if streamed => Ok(Value::Text(String::new())),
                 Plan::Text => Ok(Value::Text(value.into_owned())),
-                Plan::Number { from, to } => read_value(&value, cell_span, from, to),
+                Plan::Number(conversion) => conversion.read(&value, cell_span),
             };
             match read {
                 Ok(value) => {
@@ -345,7 +344,7 @@ fn plan_columns<'s>(
     header_span: Span,
     file: FileId,
     problems: &mut Vec<Problem>,
-) -> Vec<(usize, &'s str, Plan<'s>)> {
+) -> Vec<(usize, &'s str, Plan)> {
     let mut plans = Vec::new();
     for (name, declared) in &spec.columns {
         let Some(index) = cols.iter().position(|c| &c.name == name) else {
@@ -370,7 +369,11 @@ fn plan_columns<'s>(
             (Some(to), written) => {
                 let written = written.as_deref().unwrap_or("");
                 match resolve_unit(written, cell, to, &owner) {
-                    Ok(from) => plans.push((index, name.as_str(), Plan::Number { from, to })),
+                    Ok(from) => plans.push((
+                        index,
+                        name.as_str(),
+                        Plan::Number(Conversion::new(&from, to)),
+                    )),
                     Err(problem) => {
                         problems.push(problem.note("this column was not read"));
                     }

@@ -9,7 +9,8 @@
 use crate::diagnostic::Problem;
 use std::io::Read;
 
-/// Bytes read at a time from a large file.
+/// Bytes read at a time from a large file: large enough that a region's rows outweigh
+/// handing it to another thread, small enough that a few in flight cost little memory.
 pub const BLOCK: usize = 2 << 20;
 
 /// Where the next region comes from.
@@ -22,8 +23,6 @@ pub struct Stream<R: Read> {
     eof: bool,
     /// The file's name, for messages.
     name: String,
-    /// Bytes consumed so far, for progress.
-    pub consumed: u64,
     block: usize,
 }
 
@@ -51,7 +50,6 @@ impl<R: Read> Stream<R> {
             base: 0,
             eof: false,
             name: name.to_string(),
-            consumed: 0,
             block: block.max(1),
         }
     }
@@ -62,7 +60,6 @@ impl<R: Read> Stream<R> {
         self.buf.copy_within(used..self.filled, 0);
         self.filled -= used;
         self.base += used;
-        self.consumed += used as u64;
     }
 
     fn fill(&mut self, at_least: usize) {

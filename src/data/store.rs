@@ -16,20 +16,44 @@ pub type IndicatorId = u32;
 pub struct Interner {
     names: Vec<Box<str>>,
     ids: HashMap<Box<str>, u32>,
+    /// Names of up to eight bytes without a NUL (county codes, mostly), packed into an
+    /// integer: a row's lookup then hashes and compares one word.
+    short: HashMap<u64, u32>,
+}
+
+/// `name` as one word, when it fits and has no NUL (so that padding cannot collide).
+fn packed(name: &str) -> Option<u64> {
+    let bytes = name.as_bytes();
+    if bytes.len() > 8 || bytes.contains(&0) {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u64::from_le_bytes(word))
 }
 
 impl Interner {
     pub fn id(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
+        match packed(name) {
+            Some(word) => self.short.get(&word).copied(),
+            None => self.ids.get(name).copied(),
+        }
     }
 
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(id) = self.ids.get(name) {
-            return *id;
+        if let Some(id) = self.id(name) {
+            return id;
         }
         let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         self.names.push(name.into());
-        self.ids.insert(name.into(), id);
+        match packed(name) {
+            Some(word) => {
+                self.short.insert(word, id);
+            }
+            None => {
+                self.ids.insert(name.into(), id);
+            }
+        }
         id
     }
 

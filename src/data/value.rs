@@ -235,34 +235,71 @@ pub fn parse_flag(s: &str) -> Option<bool> {
     }
 }
 
+/// How a cell in one unit becomes a value in another, worked out once per column or
+/// unit spelling rather than for every cell.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    from: Unit,
+    to: Unit,
+    flag: bool,
+    /// `None` when the value is kept as written (the same unit).
+    factor: Option<Decimal>,
+    /// The units convert, by a factor within range.
+    convertible: bool,
+}
+
+impl Conversion {
+    /// `from` must convert to `to`.
+    pub fn new(from: &Unit, to: &Unit) -> Conversion {
+        let factor = from.factor_to(to);
+        Conversion {
+            from: from.clone(),
+            to: to.clone(),
+            flag: to.dimension.is(Base::Flag),
+            convertible: factor.is_some(),
+            factor: factor.filter(|f| *f != Decimal::ONE),
+        }
+    }
+
+    /// Reads a cell (trimmed `text` at `span`); an empty cell is `Value::Empty`.
+    pub fn read(&self, text: &str, span: Span) -> Result<Value, Box<Problem>> {
+        if text.is_empty() {
+            return Ok(Value::Empty);
+        }
+        if self.flag {
+            return parse_flag(text).map(Value::Flag).ok_or_else(|| {
+                Box::new(
+                    Problem::error("bad-flag", format!("`{text}` is not a yes/no value"))
+                        .at(span, "expected true/false or 是/否")
+                        .help("a yes/no indicator takes `true`, `false`, `是` or `否`"),
+                )
+            });
+        }
+        let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
+        let converted = match self.factor {
+            None if self.convertible => Some(number),
+            None => None,
+            Some(factor) => number.checked_mul(factor).map(|v| v.normalize()),
+        };
+        converted.map(Value::Number).ok_or_else(|| {
+            Box::new(
+                Problem::error(
+                    "bad-number",
+                    format!(
+                        "`{text}` in `{}` is too large once converted to `{}`",
+                        self.from, self.to
+                    ),
+                )
+                .at(span, "out of range"),
+            )
+        })
+    }
+}
+
 /// Reads a cell (trimmed `text` at `span`) given in unit `from`, converted to `to`.
 /// `from` must convert to `to`. An empty cell is `Value::Empty`.
 pub fn read_value(text: &str, span: Span, from: &Unit, to: &Unit) -> Result<Value, Box<Problem>> {
-    if text.is_empty() {
-        return Ok(Value::Empty);
-    }
-    if to.dimension.is(Base::Flag) {
-        return parse_flag(text).map(Value::Flag).ok_or_else(|| {
-            Box::new(
-                Problem::error("bad-flag", format!("`{text}` is not a yes/no value"))
-                    .at(span, "expected true/false or 是/否")
-                    .help("a yes/no indicator takes `true`, `false`, `是` or `否`"),
-            )
-        });
-    }
-    let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
-    if from.name == to.name && from.scale == to.scale {
-        return Ok(Value::Number(number));
-    }
-    from.convert(number, to).map(Value::Number).ok_or_else(|| {
-        Box::new(
-            Problem::error(
-                "bad-number",
-                format!("`{text}` in `{from}` is too large once converted to `{to}`"),
-            )
-            .at(span, "out of range"),
-        )
-    })
+    Conversion::new(from, to).read(text, span)
 }
 
 /// The unit a cell's value is given in: `written` (trimmed, at `span`), or `expected`
