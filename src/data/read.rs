@@ -278,66 +278,145 @@ pub fn read_prepared(
     }
 }
 
-/// Regions read ahead and parsed in parallel, at most this many at a time.
+/// Regions parsed in parallel at a time; the next as many are read meanwhile.
 const IN_FLIGHT: usize = 2;
 
-/// Feeds a large file to `reader` region by region; returns how many bytes were read.
-/// Once the header is read, regions without a quote (so no row can straddle two of them)
-/// are parsed in parallel by copies of the reader and joined back in file order.
+/// Where reading ahead stopped.
+enum Ahead {
+    /// The batch is full; more may follow.
+    More,
+    /// The next region has a quote: it is read in order, in place.
+    Inline,
+    End,
+    NotText(Box<Problem>, usize),
+}
+
+/// Copies quote-free regions (whole rows each) out of the stream into `batch`.
+fn read_ahead<R: Read>(
+    stream: &mut Stream<R>,
+    batch: &mut Vec<(usize, String)>,
+    spare: &mut Vec<String>,
+) -> Ahead {
+    while batch.len() < IN_FLIGHT {
+        match stream.next(false) {
+            Next::End => return Ahead::End,
+            Next::NotText(problem, at) => return Ahead::NotText(problem, at),
+            Next::Region(region) => {
+                if memchr::memchr(b'"', region.text.as_bytes()).is_some() {
+                    return Ahead::Inline;
+                }
+                // Region copies are reused, so that fresh pages are not faulted in for each.
+                let mut copy = spare.pop().unwrap_or_default();
+                copy.clear();
+                copy.push_str(region.text);
+                let (base, len, last) = (region.base, region.text.len(), region.last);
+                batch.push((base, copy));
+                stream.consume(len);
+                if last {
+                    return Ahead::End;
+                }
+            }
+        }
+    }
+    Ahead::More
+}
+
+/// Reads the next region in place, in file order (the header's, or one with a quote, whose
+/// last row may go on in the next region). Returns the bytes read and whether the file ended.
+fn read_in_place<R: Read>(
+    reader: &mut Reader,
+    stream: &mut Stream<R>,
+    file: FileId,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (usize, bool) {
+    let mut grow = false;
+    let mut read = 0;
+    loop {
+        let (used, len, last) = match stream.next(grow) {
+            Next::End => return (read, true),
+            Next::NotText(problem, at) => {
+                reader
+                    .problems
+                    .push(problem.at(Span::new(file, at..at + 1), "not text"));
+                return (read, true);
+            }
+            Next::Region(region) => {
+                let used = reader.region(region.text, region.base, region.last);
+                (used, region.text.len(), region.last)
+            }
+        };
+        stream.consume(used);
+        progress(used as u64);
+        read += used;
+        if last && used == len {
+            return (read, true);
+        }
+        if used == len {
+            return (read, false);
+        }
+        grow = true;
+    }
+}
+
+/// Feeds a large file to `reader`; returns how many bytes were read. Once the header is
+/// read, regions without a quote (so no row can straddle two of them) are parsed in
+/// parallel by copies of the reader, joined back in file order, while the next ones are
+/// read from the file.
 fn stream(
     reader: &mut Reader,
     name: &str,
     file: FileId,
-    source: impl Read,
+    source: impl Read + Send,
     block: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> usize {
     let mut stream = Stream::new(name, source, block);
-    let mut grow = false;
-    let mut read = 0;
-    let mut ahead: Vec<(usize, String)> = Vec::new();
     let mut spare: Vec<String> = Vec::new();
+    let mut read = 0;
+    let mut in_place = true;
     loop {
-        let (used, len, last) = match stream.next(grow) {
-            Next::End => break,
-            Next::NotText(problem, at) => {
-                reader.parallel(&mut ahead, &mut spare, progress);
+        if in_place || !reader.can_fork() {
+            let (n, ended) = read_in_place(reader, &mut stream, file, progress);
+            read += n;
+            if ended {
+                break;
+            }
+            in_place = false;
+            continue;
+        }
+        let mut batch = Vec::new();
+        let mut status = read_ahead(&mut stream, &mut batch, &mut spare);
+        while !batch.is_empty() {
+            let mut next = Vec::new();
+            let mut next_spare = std::mem::take(&mut spare);
+            let fetch = matches!(status, Ahead::More);
+            let this = &*reader;
+            let (forks, fetched) = rayon::join(
+                || this.parse_apart(&batch, progress),
+                || fetch.then(|| read_ahead(&mut stream, &mut next, &mut next_spare)),
+            );
+            for fork in forks.into_iter().flatten() {
+                reader.join(fork);
+            }
+            read += batch.iter().map(|(_, text)| text.len()).sum::<usize>();
+            spare = next_spare;
+            spare.extend(batch.drain(..).map(|(_, text)| text));
+            batch = next;
+            if let Some(fetched) = fetched {
+                status = fetched;
+            }
+        }
+        match status {
+            Ahead::More | Ahead::Inline => in_place = true,
+            Ahead::End => break,
+            Ahead::NotText(problem, at) => {
                 reader
                     .problems
                     .push(problem.at(Span::new(file, at..at + 1), "not text"));
                 break;
             }
-            Next::Region(region) => {
-                let len = region.text.len();
-                if reader.can_fork() && memchr::memchr(b'"', region.text.as_bytes()).is_none() {
-                    // Region copies are reused, so that the file's pages are not faulted in anew.
-                    let mut copy = spare.pop().unwrap_or_default();
-                    copy.clear();
-                    copy.push_str(region.text);
-                    ahead.push((region.base, copy));
-                    (len, len, region.last)
-                } else {
-                    // Rows must be read in file order: first the regions read ahead.
-                    let (base, last) = (region.base, region.last);
-                    let text = region.text.to_string();
-                    reader.parallel(&mut ahead, &mut spare, progress);
-                    let used = reader.region(&text, base, last);
-                    progress(used as u64);
-                    (used, len, last)
-                }
-            }
-        };
-        stream.consume(used);
-        read += used;
-        if ahead.len() >= IN_FLIGHT {
-            reader.parallel(&mut ahead, &mut spare, progress);
         }
-        if last && used == len {
-            break;
-        }
-        grow = used < len;
     }
-    reader.parallel(&mut ahead, &mut spare, progress);
     read
 }
 
@@ -411,21 +490,16 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// Parses `regions` (whole rows each, in file order) in parallel and joins them in order.
-    fn parallel(
-        &mut self,
-        regions: &mut Vec<(usize, String)>,
-        spare: &mut Vec<String>,
+    /// Parses `regions` (whole rows each, in file order) in parallel, each by a fork.
+    fn parse_apart(
+        &self,
+        regions: &[(usize, String)],
         progress: &(dyn Fn(u64) + Sync),
-    ) {
-        if regions.is_empty() {
-            return;
-        }
-        let this = &*self;
-        let forks: Vec<Option<Reader<'s>>> = regions
+    ) -> Vec<Option<Reader<'s>>> {
+        regions
             .par_iter()
             .map(|(base, text)| {
-                let mut fork = this.fork()?;
+                let mut fork = self.fork()?;
                 fork.region(text, *base, true);
                 if let State::Table(table) = &mut fork.state {
                     table.finish(&mut fork.partial);
@@ -438,11 +512,7 @@ impl<'s> Reader<'s> {
                 progress(text.len() as u64);
                 Some(fork)
             })
-            .collect();
-        for fork in forks.into_iter().flatten() {
-            self.join(fork);
-        }
-        spare.extend(regions.drain(..).map(|(_, text)| text));
+            .collect()
     }
 
     /// Reads the rows of `text` (at offset `base` of the file). Unless `last`, a row cut in a
