@@ -92,6 +92,11 @@ EOF
 for w in A B; do
     python3 "$ROOT/benches/to_peer_lines.py" "$WORK/plancheck.$w.lines" "$OUT" "plancheck.$w"
 done
+# R1-R13 in one run (the whole folder), for the kit's `all` group.
+"$BIN" check --rules "$RULES" --entity all --format jsonl "$DATA/counties.csv" "$DATA/enterprises.csv" \
+    >"$WORK/plancheck.all.lines" 2>/dev/null || true
+python3 "$ROOT/benches/to_peer_lines.py" "$WORK/plancheck.all.lines" "$OUT" plancheck
+python3 "$KIT/peer_duckdb.py" --data "$DATA" --out "$OUT" 2>/dev/null
 python3 "$KIT/check_agree.py" --out "$OUT" --data "$DATA" | grep -v '^    R'
 
 # One county's submission, end to end.

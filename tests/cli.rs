@@ -200,3 +200,35 @@ fn json_summarises_each_entity() {
     assert_eq!(Some(fails), doc["summary"]["fail"].as_u64());
     assert_eq!(entities["C3"]["missing"], 0);
 }
+
+/// The output does not depend on how many threads read and decide.
+#[test]
+fn the_output_is_the_same_on_one_thread_and_on_many() {
+    let run_with = |threads: &str, format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_plancheck"))
+            .args([
+                "check",
+                "--rules",
+                "benches/province",
+                "--entity",
+                "all",
+                "--format",
+                format,
+                "tests/fixtures/cli/province/counties.csv",
+                "tests/fixtures/cli/province/enterprises.csv",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .env("NO_COLOR", "1")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the binary runs")
+    };
+    for format in ["human", "json", "jsonl"] {
+        let one = run_with("1", format);
+        for threads in ["2", "5"] {
+            let many = run_with(threads, format);
+            assert_eq!(one.stdout, many.stdout, "{format} on {threads} threads");
+            assert_eq!(one.stderr, many.stderr, "{format} on {threads} threads");
+        }
+    }
+}
