@@ -36,13 +36,30 @@ struct Known<'s> {
     units: Vec<(String, Conversion)>,
 }
 
+/// Where an indicator name leads.
+#[derive(Clone, Copy)]
+enum Slot {
+    Known(usize),
+    Unknown(usize),
+}
+
+fn known_names(schema: &Schema) -> HashMap<Box<str>, Slot> {
+    schema
+        .indicators
+        .keys()
+        .enumerate()
+        .map(|(i, name)| (name.as_str().into(), Slot::Known(i)))
+        .collect()
+}
+
 /// Reads the rows after a long-format header.
 pub struct Long<'s> {
     file: FileId,
     schema: &'s Schema,
-    known: HashMap<&'s str, Known<'s>>,
+    known: Vec<Known<'s>>,
     unknown: Vec<Unknown>,
-    unknown_index: HashMap<String, usize>,
+    /// Every indicator name met so far, known or not: one lookup a row.
+    names: HashMap<Box<str>, Slot>,
     /// The previous row's entity: rows come grouped by entity, so most rows skip the lookup.
     last_entity: Option<(String, EntityId)>,
 }
@@ -51,15 +68,12 @@ impl<'s> Long<'s> {
     pub fn new(file: FileId, schema: &'s Schema) -> Long<'s> {
         let known = schema
             .indicators
-            .iter()
+            .values()
             .enumerate()
-            .map(|(slot, (name, spec))| {
-                let known = Known {
-                    slot: slot as u32,
-                    spec,
-                    units: Vec::new(),
-                };
-                (name.as_str(), known)
+            .map(|(slot, spec)| Known {
+                slot: slot as u32,
+                spec,
+                units: Vec::new(),
             })
             .collect();
         Long {
@@ -67,7 +81,7 @@ impl<'s> Long<'s> {
             schema,
             known,
             unknown: Vec::new(),
-            unknown_index: HashMap::default(),
+            names: known_names(schema),
             last_entity: None,
         }
     }
@@ -79,7 +93,7 @@ impl<'s> Long<'s> {
             schema: self.schema,
             known: self.known.clone(),
             unknown: Vec::new(),
-            unknown_index: HashMap::default(),
+            names: known_names(self.schema),
             last_entity: None,
         }
     }
@@ -87,15 +101,15 @@ impl<'s> Long<'s> {
     /// Counts what a fork, reading the part of the file after this one's, counted.
     pub fn join(&mut self, later: Long<'s>) {
         for u in later.unknown {
-            match self.unknown_index.get(&u.name) {
-                Some(&i) => {
-                    if let Some(mine) = self.unknown.get_mut(i) {
+            match self.names.get(u.name.as_str()) {
+                Some(Slot::Unknown(i)) => {
+                    if let Some(mine) = self.unknown.get_mut(*i) {
                         mine.rows += u.rows;
                     }
                 }
-                None => {
-                    self.unknown_index
-                        .insert(u.name.clone(), self.unknown.len());
+                _ => {
+                    self.names
+                        .insert(u.name.as_str().into(), Slot::Unknown(self.unknown.len()));
                     self.unknown.push(u);
                 }
             }
@@ -166,20 +180,27 @@ impl<'s> Long<'s> {
             problems.push(empty_key("indicator", span(indicator.1.clone())));
             return;
         }
-        let Some(known) = self.known.get_mut(indicator.0.as_ref()) else {
+        let slot = self.names.get(indicator.0.as_ref()).copied();
+        let known = match slot {
+            Some(Slot::Known(i)) => self.known.get_mut(i),
+            _ => None,
+        };
+        let Some(known) = known else {
             // The row still names an entity of the data: `--entity all` checks it.
             if ok {
                 self.entity(&entity.0, partial);
             }
-            match self.unknown_index.get(indicator.0.as_ref()) {
-                Some(&i) => {
+            match slot {
+                Some(Slot::Unknown(i)) => {
                     if let Some(u) = self.unknown.get_mut(i) {
                         u.rows += 1;
                     }
                 }
-                None => {
-                    self.unknown_index
-                        .insert(indicator.0.to_string(), self.unknown.len());
+                _ => {
+                    self.names.insert(
+                        indicator.0.as_ref().into(),
+                        Slot::Unknown(self.unknown.len()),
+                    );
                     self.unknown.push(Unknown {
                         name: indicator.0.to_string(),
                         first: span(indicator.1.clone()),

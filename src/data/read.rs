@@ -500,7 +500,8 @@ impl<'s> Reader<'s> {
             .par_iter()
             .map(|(base, text)| {
                 let mut fork = self.fork()?;
-                fork.region(text, *base, true);
+                // `read_ahead` hands out only regions without a quote.
+                fork.region_with(Tokenizer::quote_free(text), text, *base, true);
                 if let State::Table(table) = &mut fork.state {
                     table.finish(&mut fork.partial);
                 }
@@ -518,7 +519,16 @@ impl<'s> Reader<'s> {
     /// Reads the rows of `text` (at offset `base` of the file). Unless `last`, a row cut in a
     /// quoted field is left for the next region: returns how many bytes were read.
     pub fn region(&mut self, text: &str, base: usize, last: bool) -> usize {
-        let mut tokenizer = Tokenizer::new(text);
+        self.region_with(Tokenizer::new(text), text, base, last)
+    }
+
+    fn region_with(
+        &mut self,
+        mut tokenizer: Tokenizer,
+        text: &str,
+        base: usize,
+        last: bool,
+    ) -> usize {
         loop {
             let before = tokenizer.position();
             let Some(row) = tokenizer.next_row(&mut self.fields, &mut self.issues) else {
