@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use store::{EntityId, IndicatorId, Interner, Observations};
 
-pub use read::{Prepared, ReadOptions, absorb, prepare, read_prepared};
+pub use read::{Partial, Prepared, ReadOptions, absorb, prepare, read_prepared};
 
 /// What the rules declare, so that readers can convert units and name unknown indicators.
 #[derive(Debug, Clone, Default)]

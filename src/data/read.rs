@@ -61,15 +61,10 @@ impl Prepared {
     pub fn size(&self, sources: &Sources) -> u64 {
         match &self.how {
             How::Memory(file) => sources.text(*file).len() as u64,
-            How::Disk { file, .. } => sources_len(sources, *file),
+            How::Disk { file, .. } => sources.disk_len(*file).unwrap_or(0) as u64,
             How::Nothing => 0,
         }
     }
-}
-
-fn sources_len(sources: &Sources, file: FileId) -> u64 {
-    // The length of an on-disk file is recorded where it was registered.
-    sources.disk_len(file).unwrap_or(0) as u64
 }
 
 /// What reading one file gave, before it is merged into a submission.
