@@ -514,34 +514,81 @@ impl Compiled {
 
     /// Folds one row into the accumulators of its entity and year, one per aggregate.
     pub fn fold(&self, row: &Row, accs: &mut [Acc]) {
-        for ((filter, column), acc) in self.aggregates.iter().zip(accs.iter_mut()) {
-            if acc.undefined.is_some() {
-                continue;
-            }
-            if let Some(filter) = filter {
-                match filter.truth(row) {
-                    Ok(true) => {}
-                    Ok(false) => continue,
-                    Err(RowUnknown::Missing(g)) => {
-                        acc.gaps.extend(g);
-                        continue;
-                    }
-                    Err(RowUnknown::Undefined(reason)) => {
-                        acc.undefined = Some(reason);
-                        continue;
-                    }
-                }
-            }
-            acc.span = Some(row.span);
-            match column {
-                // Without a column the aggregate is a count: only the number of rows matters.
-                None => acc.count += 1,
-                Some((name, slot)) => match RowExpr::column(name, *slot, row) {
-                    Ok((V::Num(n), _)) => acc.add(n),
-                    Ok(_) => {}
-                    Err(RowUnknown::Missing(g)) => acc.gaps.extend(g),
-                    Err(RowUnknown::Undefined(reason)) => acc.undefined = Some(reason),
+        let mut steps = Vec::with_capacity(self.aggregates.len());
+        if self.steps(row, &mut steps) {
+            apply(&steps, row, accs);
+        }
+    }
+
+    /// What `row` does to each aggregate, decided from the row alone (filters read
+    /// nothing else); false when it leaves every one as it is. Deciding first means that a
+    /// row most filters reject does not touch its county's accumulators at all.
+    pub fn steps(&self, row: &Row, steps: &mut Vec<Step>) -> bool {
+        steps.clear();
+        let mut any = false;
+        for (filter, column) in &self.aggregates {
+            let step = match filter.as_ref().map(|f| f.truth(row)) {
+                Some(Ok(false)) => Step::Skip,
+                Some(Err(RowUnknown::Missing(g))) => Step::FilterGaps(g),
+                Some(Err(RowUnknown::Undefined(reason))) => Step::Undefined(reason),
+                None | Some(Ok(true)) => match column {
+                    // Without a column the aggregate is a count: only the number of rows matters.
+                    None => Step::Count,
+                    Some((name, slot)) => match RowExpr::column(name, *slot, row) {
+                        Ok((V::Num(n), _)) => Step::Add(n),
+                        Ok(_) => Step::Passed,
+                        Err(RowUnknown::Missing(g)) => Step::ColumnGaps(g),
+                        Err(RowUnknown::Undefined(reason)) => Step::ColumnUndefined(reason),
+                    },
                 },
+            };
+            any |= !matches!(step, Step::Skip);
+            steps.push(step);
+        }
+        any
+    }
+}
+
+/// What one row does to one aggregate.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// The filter rejects the row.
+    Skip,
+    /// The filter has gaps: they are the aggregate's gaps, the row does not count.
+    FilterGaps(Vec<RowGap>),
+    /// The filter has no answer: the aggregate has none either.
+    Undefined(String),
+    /// The row passes: counted.
+    Count,
+    /// The row passes with this value.
+    Add(Decimal),
+    /// The row passes, but its value is not a number: it is the last row passed, nothing more.
+    Passed,
+    /// The row passes and lacks the value.
+    ColumnGaps(Vec<RowGap>),
+    ColumnUndefined(String),
+}
+
+/// Applies `steps` (one per aggregate) of `row` to `accs`.
+pub fn apply(steps: &[Step], row: &Row, accs: &mut [Acc]) {
+    for (step, acc) in steps.iter().zip(accs.iter_mut()) {
+        // The first row without an answer decides the aggregate: nothing after it counts.
+        if acc.undefined.is_some() {
+            continue;
+        }
+        match step {
+            Step::Skip => {}
+            Step::FilterGaps(g) => acc.gaps.extend(g.iter().cloned()),
+            Step::Undefined(reason) => acc.undefined = Some(reason.clone()),
+            passed => {
+                acc.span = Some(row.span);
+                match passed {
+                    Step::Count => acc.count += 1,
+                    Step::Add(n) => acc.add(*n),
+                    Step::ColumnGaps(g) => acc.gaps.extend(g.iter().cloned()),
+                    Step::ColumnUndefined(reason) => acc.undefined = Some(reason.clone()),
+                    _ => {}
+                }
             }
         }
     }

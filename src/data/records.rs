@@ -1,7 +1,7 @@
 //! Record tables: any CSV that is not the long format, one record a row,
 //! columns named in the header, optionally with a unit: `revenue(万元)`.
 
-use super::aggregate::{Acc, Compiled, Row as AggRow};
+use super::aggregate::{Acc, Compiled, Row as AggRow, Step, apply};
 use super::csv::{Field, Row, is_blank};
 use super::long::{bad_year, parse_year};
 use super::read::Partial;
@@ -91,6 +91,11 @@ pub struct TableReader<'s> {
     cells: Vec<Option<Cell>>,
     /// The accumulators of a streamed table, by (entity, year), until `finish` hands them over.
     groups: HashMap<(EntityId, i32), Vec<Acc>>,
+    /// Per entity, a year it has a group for: a row that changes no accumulator needs
+    /// no lookup when it is that year.
+    seen: Vec<i32>,
+    /// What the row being read does to each aggregate: reused from row to row.
+    steps: Vec<Step>,
 }
 
 impl<'s> TableReader<'s> {
@@ -172,6 +177,8 @@ impl<'s> TableReader<'s> {
             sink,
             aggregates,
             groups: HashMap::default(),
+            seen: Vec::new(),
+            steps: Vec::new(),
         })
     }
 
@@ -189,6 +196,8 @@ impl<'s> TableReader<'s> {
             aggregates: self.aggregates,
             cells: vec![None; self.cells.len()],
             groups: HashMap::default(),
+            seen: Vec::new(),
+            steps: Vec::new(),
         }
     }
 
@@ -196,6 +205,7 @@ impl<'s> TableReader<'s> {
     pub fn finish(&mut self, partial: &mut Partial) {
         if matches!(self.sink, Sink::Stream(_)) {
             let groups = std::mem::take(&mut self.groups);
+            self.seen.clear();
             let target = partial.streamed.entry(self.table.clone()).or_default();
             if target.is_empty() {
                 *target = groups;
@@ -319,17 +329,28 @@ impl<'s> TableReader<'s> {
             }
             Sink::Stream(compiled) => {
                 let entity = partial.entities.intern(&entity);
-                let accs = self
-                    .groups
-                    .entry((entity, year))
-                    .or_insert_with(|| vec![Acc::default(); self.aggregates]);
-                compiled.fold(
-                    &AggRow {
-                        span: row_span,
-                        cells: &self.cells,
-                    },
-                    accs,
-                );
+                let row = AggRow {
+                    span: row_span,
+                    cells: &self.cells,
+                };
+                let changes = compiled.steps(&row, &mut self.steps);
+                let index = entity as usize;
+                if self.seen.len() <= index {
+                    self.seen.resize(index + 1, i32::MIN);
+                }
+                let known = self.seen.get(index) == Some(&year);
+                if changes || !known {
+                    // The group must exist even for a row that counts nowhere: it says the
+                    // entity has rows that year.
+                    let accs = self
+                        .groups
+                        .entry((entity, year))
+                        .or_insert_with(|| vec![Acc::default(); self.aggregates]);
+                    apply(&self.steps, &row, accs);
+                    if let Some(seen) = self.seen.get_mut(index) {
+                        *seen = year;
+                    }
+                }
             }
         }
     }
