@@ -4,9 +4,10 @@
 use crate::check::{self, RuleSet};
 use crate::data::{self, Submission};
 use crate::diagnostic::{Problem, did_you_mean};
-use crate::eval::{self, Finding};
+use crate::eval::{self, Finding, Verdict};
 use crate::source::Sources;
 use crate::syntax;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The file extension of rule files.
@@ -18,13 +19,39 @@ pub struct Session {
     pub problems: Vec<Problem>,
 }
 
+/// A stage of a run that may take a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading data files; progress in bytes.
+    Reading,
+    /// Deciding the rules; progress in entities.
+    Evaluating,
+}
+
+/// Told how a long run is going; the CLI shows it as a progress bar.
+pub trait Progress: Sync {
+    fn start(&self, phase: Phase, total: u64);
+    fn advance(&self, done: u64);
+    fn finish(&self);
+}
+
+/// Progress that is not shown.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: Phase, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
 /// Which entities to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entities {
     /// The one the rule set's plan governs.
     Default,
     Named(String),
-    /// Every entity in the data except the plan's reference entities.
+    /// Every entity of the long (indicator) data except the plan's reference entities;
+    /// with no long data, every entity of the record tables.
     All,
 }
 
@@ -153,12 +180,37 @@ impl Session {
 
     /// Reads every data file; problems are kept, unreadable cells are left out.
     pub fn load_data(&mut self, paths: &[PathBuf], rules: &RuleSet) -> Submission {
+        self.load_data_with(paths, rules, &data::ReadOptions::default(), &Silent)
+    }
+
+    /// `load_data`, reporting progress. Files are read in parallel and merged in the
+    /// order given, so the result is the same as reading them one after the other.
+    pub fn load_data_with(
+        &mut self,
+        paths: &[PathBuf],
+        rules: &RuleSet,
+        options: &data::ReadOptions,
+        progress: &dyn Progress,
+    ) -> Submission {
         let schema = rules.schema();
+        let prepared: Vec<data::Prepared> = paths
+            .iter()
+            .map(|path| data::prepare(path, options, &mut self.sources))
+            .collect();
+        let total = prepared.iter().map(|p| p.size(&self.sources)).sum();
+        progress.start(Phase::Reading, total);
+        let sources = &self.sources;
+        let advance = |n: u64| progress.advance(n);
+        let read: Vec<_> = prepared
+            .par_iter()
+            .map(|p| data::read_prepared(p, &schema, sources, options, &advance))
+            .collect();
         let mut submission = Submission::default();
-        for path in paths {
-            let problems = data::read_file(path, &schema, &mut self.sources, &mut submission);
+        for (partial, problems) in read {
+            let problems = data::absorb(&mut submission, partial, &schema, problems);
             self.problems.extend(problems);
         }
+        progress.finish();
         submission
     }
 
@@ -185,7 +237,8 @@ impl Session {
                 }
                 vec![name.clone()]
             }
-            Entities::All => present
+            Entities::All => data
+                .universe()
                 .into_iter()
                 .filter(|e| !rules.plan.references.contains(e))
                 .collect(),
@@ -199,5 +252,35 @@ impl Session {
         entities: &[String],
     ) -> Vec<Finding> {
         eval::evaluate(rules, data, &self.sources, entities)
+    }
+
+    /// `evaluate`, reporting progress per entity.
+    pub fn evaluate_with(
+        &self,
+        rules: &RuleSet,
+        data: &Submission,
+        entities: &[String],
+        progress: &dyn Progress,
+    ) -> Vec<Finding> {
+        progress.start(Phase::Evaluating, entities.len() as u64);
+        let advance = |n: u64| progress.advance(n);
+        let findings = eval::evaluate_with(rules, data, &self.sources, entities, &advance);
+        progress.finish();
+        findings
+    }
+
+    /// The outcomes only (see `eval::verdicts`), reporting progress per entity.
+    pub fn verdicts(
+        &self,
+        rules: &RuleSet,
+        data: &Submission,
+        entities: &[String],
+        progress: &dyn Progress,
+    ) -> Vec<Verdict> {
+        progress.start(Phase::Evaluating, entities.len() as u64);
+        let advance = |n: u64| progress.advance(n);
+        let verdicts = eval::verdicts(rules, data, &self.sources, entities, &advance);
+        progress.finish();
+        verdicts
     }
 }

@@ -257,12 +257,9 @@ fn expected_rows_and_charts(files: &[String]) -> (BTreeSet<String>, BTreeSet<Str
         .map(|r| r.id.clone())
         .collect();
     let mut years: BTreeMap<&str, BTreeSet<i32>> = BTreeMap::new();
-    for (key, cell) in &data.observations {
-        if key.entity == rules.plan.entity && !matches!(cell.value, Value::Empty) {
-            years
-                .entry(key.indicator.as_str())
-                .or_default()
-                .insert(key.year);
+    for (indicator, year, cell) in data.observations_of(&rules.plan.entity) {
+        if !matches!(cell.value, Value::Empty) {
+            years.entry(indicator).or_default().insert(year);
         }
     }
     let charted = years

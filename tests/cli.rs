@@ -172,3 +172,82 @@ fn national_2025_json() {
 fn lint_accepts_the_national_rules() {
     insta::assert_snapshot!(run(&["lint", "rules/national"]));
 }
+
+/// A province at once: every county of the indicator data (not `REF`, not the
+/// enterprise-only `Z9`), one line per finding that needs attention, in entity, rule
+/// number and year order; `C3` has no enterprise, so R13 fails rather than goes missing.
+#[test]
+fn a_province_in_one_run_as_json_lines() {
+    insta::assert_snapshot!(run(&[
+        "check",
+        "--rules",
+        "benches/province",
+        "--entity",
+        "all",
+        "--format",
+        "jsonl",
+        "tests/fixtures/cli/province/counties.csv",
+        "tests/fixtures/cli/province/enterprises.csv",
+    ]));
+}
+
+/// The JSON report of several entities carries each one's summary.
+#[test]
+fn json_summarises_each_entity() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args([
+            "check",
+            "--rules",
+            "benches/province",
+            "--entity",
+            "all",
+            "--format",
+            "json",
+            "tests/fixtures/cli/province/counties.csv",
+            "tests/fixtures/cli/province/enterprises.csv",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let entities = doc["entities"].as_object().expect("an entities object");
+    assert_eq!(entities.keys().collect::<Vec<_>>(), ["C1", "C2", "C3"]);
+    let fails: u64 = entities
+        .values()
+        .map(|s| s["fail"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(Some(fails), doc["summary"]["fail"].as_u64());
+    assert_eq!(entities["C3"]["missing"], 0);
+}
+
+/// The output does not depend on how many threads read and decide.
+#[test]
+fn the_output_is_the_same_on_one_thread_and_on_many() {
+    let run_with = |threads: &str, format: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
+            .args([
+                "check",
+                "--rules",
+                "benches/province",
+                "--entity",
+                "all",
+                "--format",
+                format,
+                "tests/fixtures/cli/province/counties.csv",
+                "tests/fixtures/cli/province/enterprises.csv",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .env("NO_COLOR", "1")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the binary runs")
+    };
+    for format in ["human", "json", "jsonl"] {
+        let one = run_with("1", format);
+        for threads in ["2", "5"] {
+            let many = run_with(threads, format);
+            assert_eq!(one.stdout, many.stdout, "{format} on {threads} threads");
+            assert_eq!(one.stderr, many.stderr, "{format} on {threads} threads");
+        }
+    }
+}

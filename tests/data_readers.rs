@@ -49,10 +49,11 @@ fn show(value: &Value) -> String {
 
 fn dump(sources: &Sources, submission: &Submission) -> String {
     let mut out = String::new();
-    if !submission.observations.is_empty() {
+    let observations = submission.observations();
+    if !observations.is_empty() {
         out.push_str("observations:\n");
     }
-    for (key, cell) in &submission.observations {
+    for (key, cell) in observations {
         let _ = writeln!(
             out,
             "  {} {} {} = {} @ {} {:?}",

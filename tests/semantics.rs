@@ -479,3 +479,24 @@ fn a_product_before_its_deadline_is_held_against_the_compounded_share() {
     let f = behind.iter().find(|f| f.rule == "energy").unwrap();
     assert_eq!(f.progress.as_ref().and_then(|p| p.share), Some((3, 5)));
 }
+
+/// A table declared `complete` lists every record: no rows is zero rows, so a count
+/// target fails; without `complete`, no rows is a gap and the finding is missing.
+#[test]
+fn a_complete_table_without_rows_counts_zero() {
+    let rules = |complete: &str| {
+        format!(
+            "plan \"p\" {{ entity A period 2021..2025 base 2020 }}\n\
+             table enterprises \"企业\" {complete} {{ revenue 亿元 }}\n\
+             rule big {{ cite §1 \"x\" expected by 2025: count(enterprises where revenue >= 100亿元) >= 1 }}\n\
+             rule top {{ cite §1 \"x\" expected by 2025: max(enterprises.revenue) >= 100亿元 }}\n"
+        )
+    };
+    let rows = [("enterprises.csv", "entity,year,revenue\nB,2025,120\n")];
+    let open = decide(&rules(""), &rows);
+    assert_eq!(outcome(&open, "big", 2025), Outcome::Missing);
+    let complete = decide(&rules("complete"), &rows);
+    assert_eq!(outcome(&complete, "big", 2025), Outcome::Fail);
+    // The largest of no rows is still undefined.
+    assert_eq!(outcome(&complete, "top", 2025), Outcome::Missing);
+}

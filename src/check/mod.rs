@@ -6,6 +6,7 @@
 pub mod model;
 mod resolve;
 
+use crate::data::aggregate::StreamSpec;
 use crate::diagnostic::Problem;
 use crate::source::FileId;
 use crate::syntax::ast::RuleFile;
@@ -45,7 +46,37 @@ impl RuleSet {
                     )
                 })
                 .collect(),
+            streams: self.streams(),
         }
+    }
+
+    /// The tables whose every aggregate can be folded while reading, with those aggregates.
+    fn streams(&self) -> std::collections::BTreeMap<String, Vec<StreamSpec>> {
+        let mut streams: std::collections::BTreeMap<String, Vec<StreamSpec>> = self
+            .tables
+            .keys()
+            .map(|t| (t.clone(), Vec::new()))
+            .collect();
+        let mut stored = std::collections::BTreeSet::new();
+        for instance in self.rules.iter().flat_map(|r| &r.instances) {
+            instance.check.walk(&mut |e| {
+                if let model::ExprKind::Table { table, .. } = &e.kind {
+                    match StreamSpec::of(e) {
+                        Some((table, spec)) => {
+                            let specs = streams.entry(table).or_default();
+                            if !specs.iter().any(|s| s.key == spec.key) {
+                                specs.push(spec);
+                            }
+                        }
+                        None => {
+                            stored.insert(table.clone());
+                        }
+                    }
+                }
+            });
+        }
+        streams.retain(|t, _| !stored.contains(t));
+        streams
     }
 
     pub fn rule(&self, id: &str) -> Option<&model::RuleDef> {

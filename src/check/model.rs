@@ -49,6 +49,8 @@ impl IndicatorDef {
 pub struct TableDef {
     pub id: String,
     pub name: Option<String>,
+    /// Declared `complete`: no rows for an entity and year means zero records, not missing data.
+    pub complete: bool,
     /// `None`: a text column.
     pub columns: BTreeMap<String, Option<Unit>>,
 }
@@ -197,4 +199,45 @@ pub enum ExprKind {
         tolerance: Option<Box<Expr>>,
     },
     Logic(LogicOp, Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Number(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Value { .. }
+            | ExprKind::Series { .. }
+            | ExprKind::Growth { .. }
+            | ExprKind::Column(_) => {}
+            ExprKind::Table { filter, .. } => {
+                if let Some(filter) = filter {
+                    filter.walk(f);
+                }
+            }
+            ExprKind::Scale(a, _)
+            | ExprKind::Neg(a)
+            | ExprKind::Not(a)
+            | ExprKind::Present(a)
+            | ExprKind::Whole(a) => a.walk(f),
+            ExprKind::Binary(_, a, b) | ExprKind::Logic(_, a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            ExprKind::Compare {
+                lhs,
+                rhs,
+                tolerance,
+                ..
+            } => {
+                lhs.walk(f);
+                rhs.walk(f);
+                if let Some(t) = tolerance {
+                    t.walk(f);
+                }
+            }
+        }
+    }
 }

@@ -260,6 +260,7 @@ impl Resolver {
             TableDef {
                 id: table.id.node.clone(),
                 name: table.name.as_ref().map(|n| n.node.clone()),
+                complete: table.complete.is_some(),
                 columns,
             },
         );

@@ -1,9 +1,11 @@
 use super::output;
+use super::progress::Bar;
 use super::{Color, Status, stderr_color, stdout_color};
 use plancheck::check::RuleSet;
+use plancheck::data::ReadOptions;
 use plancheck::diagnostic::Severity;
 use plancheck::eval::Finding;
-use plancheck::report::{github, human, json, junit, markdown, sarif};
+use plancheck::report::{github, human, json, jsonl, junit, markdown, sarif};
 use plancheck::session::{Entities, Session};
 use plancheck::source::Sources;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ pub enum Format {
     Github,
     /// A Markdown summary, for `$GITHUB_STEP_SUMMARY` or a merge-request comment.
     Markdown,
+    /// One JSON object per line for each finding that is not a pass, by entity, rule and year.
+    Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -69,7 +73,8 @@ pub struct Args {
     /// Also write the GitHub Actions workflow commands to FILE.
     #[arg(long, value_name = "FILE", help_heading = "Report files")]
     output_github: Option<PathBuf>,
-    /// The entity to check (default: the plan's own); `all` checks every entity in the data.
+    /// The entity to check (default: the plan's own); `all` checks every entity of the
+    /// indicator data (or, without any, of the record tables) except the plan's references.
     #[arg(long)]
     entity: Option<String>,
     /// The lowest severity of a missed, missing or at-risk target that makes the exit status 1.
@@ -114,6 +119,8 @@ fn render(
         Format::Junit => junit::render(findings, rules, sources, base),
         Format::Github => github::render(findings, rules, sources, base),
         Format::Markdown => markdown::render(findings, rules, sources, base),
+        // Lines are written from verdicts, before any finding is built (see `run`).
+        Format::Jsonl => String::new(),
     }
 }
 
@@ -141,7 +148,8 @@ pub fn run(args: Args) -> Status {
         eprintln!("the rules could not be read; nothing was checked");
         return Status::Unreadable;
     };
-    let data = session.load_data(&args.data, &rules);
+    let bar = Bar::new();
+    let data = session.load_data_with(&args.data, &rules, &ReadOptions::default(), &bar);
     let which = match args.entity.as_deref() {
         None => Entities::Default,
         Some("all") => Entities::All,
@@ -158,7 +166,28 @@ pub fn run(args: Args) -> Status {
         eprintln!("the data could not be read as submitted; nothing was checked");
         return Status::Unreadable;
     }
-    let findings = session.evaluate(&rules, &data, &entities);
+    let failing = args.fail_level.severity();
+    if args.format == Format::Jsonl {
+        eprint!("{problems}");
+        let verdicts = session.verdicts(&rules, &data, &entities, &bar);
+        print!(
+            "{}",
+            jsonl::render(&verdicts, &rules, &entities, args.show_passes)
+        );
+        let failed = verdicts.iter().any(|v| {
+            v.outcome.is_problem()
+                && rules
+                    .rules
+                    .get(v.rule)
+                    .is_some_and(|r| r.severity >= failing)
+        });
+        return if failed {
+            Status::Findings
+        } else {
+            Status::Clean
+        };
+    }
+    let findings = session.evaluate_with(&rules, &data, &entities, &bar);
     // Reports name files relative to where the job runs, which is where CI systems look them up.
     let base = std::env::current_dir().unwrap_or_default();
     match args.format {
@@ -195,7 +224,6 @@ pub fn run(args: Args) -> Status {
         eprintln!("error: {message}");
         return Status::Unreadable;
     }
-    let failing = args.fail_level.severity();
     if findings
         .iter()
         .any(|f| f.outcome.is_problem() && f.severity >= failing)

@@ -6,6 +6,7 @@ mod fmt;
 mod init;
 mod lint;
 mod output;
+mod progress;
 mod report;
 mod test;
 

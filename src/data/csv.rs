@@ -34,6 +34,16 @@ impl Field {
     /// The trimmed text and the byte range to point at for it: the trimmed text of
     /// an unquoted field, the whole quoted field, or an empty range where the cell is empty.
     pub fn trimmed<'t>(&self, text: &'t str) -> (Cow<'t, str>, Range<usize>) {
+        // Most cells are unquoted and start and end with a visible ASCII character:
+        // nothing to unescape or trim.
+        if !self.quoted
+            && let Some(bytes) = text.as_bytes().get(self.content.clone())
+            && bytes.first().is_some_and(|&b| is_visible_ascii(b))
+            && bytes.last().is_some_and(|&b| is_visible_ascii(b))
+            && let Some(plain) = text.get(self.content.clone())
+        {
+            return (Cow::Borrowed(plain), self.content.clone());
+        }
         let value = match self.value(text) {
             Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
             Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
@@ -72,6 +82,12 @@ pub enum Issue {
 pub struct Tokenizer<'t> {
     text: &'t str,
     pos: usize,
+    /// The text is known to hold no quote: no row needs looking at for one.
+    quote_free: bool,
+}
+
+fn is_visible_ascii(b: u8) -> bool {
+    (0x21..0x7f).contains(&b)
 }
 
 fn is_end_of_field(b: u8) -> bool {
@@ -80,7 +96,25 @@ fn is_end_of_field(b: u8) -> bool {
 
 impl<'t> Tokenizer<'t> {
     pub fn new(text: &'t str) -> Tokenizer<'t> {
-        Tokenizer { text, pos: 0 }
+        Tokenizer {
+            text,
+            pos: 0,
+            quote_free: false,
+        }
+    }
+
+    /// A tokenizer for a text the caller has checked holds no `"`.
+    pub fn quote_free(text: &'t str) -> Tokenizer<'t> {
+        Tokenizer {
+            text,
+            pos: 0,
+            quote_free: true,
+        }
+    }
+
+    /// The offset of the next row.
+    pub fn position(&self) -> usize {
+        self.pos
     }
 
     /// Reads the next row into `fields` (cleared first); `None` at the end of the text.
@@ -93,6 +127,9 @@ impl<'t> Tokenizer<'t> {
         }
         fields.clear();
         let row_start = self.pos;
+        if let Some(row) = self.plain_row(fields) {
+            return Some(row);
+        }
         loop {
             let start = self.pos;
             let field = if bytes.get(start) == Some(&b'"') {
@@ -138,6 +175,42 @@ impl<'t> Tokenizer<'t> {
                 }
             }
         }
+    }
+
+    /// A row without any quote, read by searching for its line end and then its commas;
+    /// `None` (and nothing read) when the row has a quote.
+    fn plain_row(&mut self, fields: &mut Vec<Field>) -> Option<Row> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let rest = bytes.get(start..)?;
+        let end = memchr::memchr2(b'\n', b'\r', rest).map_or(bytes.len(), |n| start + n);
+        let line = bytes.get(start..end)?;
+        if !self.quote_free && memchr::memchr(b'"', line).is_some() {
+            return None;
+        }
+        let mut from = start;
+        for comma in memchr::memchr_iter(b',', line) {
+            let to = start + comma;
+            fields.push(Field {
+                raw: from..to,
+                content: from..to,
+                quoted: false,
+                escaped: false,
+            });
+            from = to + 1;
+        }
+        fields.push(Field {
+            raw: from..end,
+            content: from..end,
+            quoted: false,
+            escaped: false,
+        });
+        self.pos = match bytes.get(end) {
+            Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => end + 2,
+            Some(_) => end + 1,
+            None => end,
+        };
+        Some(Row { range: start..end })
     }
 
     /// A field starting with `"` at `self.pos`; leaves `self.pos` at the separator or line end.

@@ -1,12 +1,13 @@
 //! The long format: `entity,year,indicator,value,unit`, one observation a row.
 
-use super::csv::{Field, Tokenizer, is_blank};
-use super::value::{read_value, resolve_unit, show};
-use super::{Cell, ObservationKey, Schema, Submission, report_issues};
+use super::csv::{Field, Row, is_blank};
+use super::read::Partial;
+use super::store::{EntityId, Obs};
+use super::value::{Conversion, read_value, resolve_unit};
+use super::{Cell, IndicatorSpec, Schema};
 use crate::diagnostic::{Problem, did_you_mean};
 use crate::source::{FileId, Span};
-use std::collections::HashMap;
-use std::collections::btree_map::Entry;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The header columns that make a file long format, in this order.
 pub const LONG_HEADER: [&str; 5] = ["entity", "year", "indicator", "value", "unit"];
@@ -26,28 +27,124 @@ struct Unknown {
     rows: usize,
 }
 
-/// Reads the rows after the header.
-pub fn read_long(
-    file: FileId,
-    text: &str,
-    tokenizer: &mut Tokenizer<'_>,
-    schema: &Schema,
-    submission: &mut Submission,
-    problems: &mut Vec<Problem>,
-) {
-    let mut fields: Vec<Field> = Vec::new();
-    let mut issues = Vec::new();
-    let mut unknown: Vec<Unknown> = Vec::new();
-    let mut unknown_index: HashMap<String, usize> = HashMap::new();
-    let span = |range: std::ops::Range<usize>| Span::new(file, range);
+/// What the rules say about an indicator, and the units already met for it in this file.
+#[derive(Clone)]
+struct Known<'s> {
+    slot: u32,
+    spec: &'s IndicatorSpec,
+    /// (unit as written, how its cells convert) for units that convert: each is resolved once.
+    units: Vec<(String, Conversion)>,
+}
 
-    while let Some(row) = tokenizer.next_row(&mut fields, &mut issues) {
-        report_issues(file, &mut issues, problems);
-        if is_blank(text, &fields) {
-            continue;
+/// Where an indicator name leads.
+#[derive(Clone, Copy)]
+enum Slot {
+    Known(usize),
+    Unknown(usize),
+}
+
+fn known_names(schema: &Schema) -> HashMap<Box<str>, Slot> {
+    schema
+        .indicators
+        .keys()
+        .enumerate()
+        .map(|(i, name)| (name.as_str().into(), Slot::Known(i)))
+        .collect()
+}
+
+/// Reads the rows after a long-format header.
+pub struct Long<'s> {
+    file: FileId,
+    schema: &'s Schema,
+    known: Vec<Known<'s>>,
+    unknown: Vec<Unknown>,
+    /// Every indicator name met so far, known or not: one lookup a row.
+    names: HashMap<Box<str>, Slot>,
+    /// The previous row's entity: rows come grouped by entity, so most rows skip the lookup.
+    last_entity: Option<(String, EntityId)>,
+}
+
+impl<'s> Long<'s> {
+    pub fn new(file: FileId, schema: &'s Schema) -> Long<'s> {
+        let known = schema
+            .indicators
+            .values()
+            .enumerate()
+            .map(|(slot, spec)| Known {
+                slot: slot as u32,
+                spec,
+                units: Vec::new(),
+            })
+            .collect();
+        Long {
+            file,
+            schema,
+            known,
+            unknown: Vec::new(),
+            names: known_names(schema),
+            last_entity: None,
         }
-        let [entity, year, indicator, value, unit] = match fields.get(..5) {
-            Some([a, b, c, d, e]) => [a, b, c, d, e].map(|f| f.trimmed(text)),
+    }
+
+    /// A reader for another part of the same file: the same units, nothing counted yet.
+    pub fn fork(&self) -> Long<'s> {
+        Long {
+            file: self.file,
+            schema: self.schema,
+            known: self.known.clone(),
+            unknown: Vec::new(),
+            names: known_names(self.schema),
+            last_entity: None,
+        }
+    }
+
+    /// Counts what a fork, reading the part of the file after this one's, counted.
+    pub fn join(&mut self, later: Long<'s>) {
+        for u in later.unknown {
+            match self.names.get(u.name.as_str()) {
+                Some(Slot::Unknown(i)) => {
+                    if let Some(mine) = self.unknown.get_mut(*i) {
+                        mine.rows += u.rows;
+                    }
+                }
+                _ => {
+                    self.names
+                        .insert(u.name.as_str().into(), Slot::Unknown(self.unknown.len()));
+                    self.unknown.push(u);
+                }
+            }
+        }
+    }
+
+    fn entity(&mut self, name: &str, partial: &mut Partial) -> EntityId {
+        if let Some((last, id)) = &self.last_entity
+            && last == name
+        {
+            return *id;
+        }
+        let id = partial.entities.intern(name);
+        self.last_entity = Some((name.to_string(), id));
+        id
+    }
+
+    /// Reads one row (of a region at offset `base`).
+    pub fn row(
+        &mut self,
+        text: &str,
+        base: usize,
+        row: &Row,
+        fields: &[Field],
+        partial: &mut Partial,
+        problems: &mut Vec<Problem>,
+    ) {
+        if is_blank(text, fields) {
+            return;
+        }
+        let file = self.file;
+        let span =
+            |range: std::ops::Range<usize>| Span::new(file, base + range.start..base + range.end);
+        let (entity, year, indicator, value_field, unit_field) = match fields.get(..5) {
+            Some([a, b, c, d, e]) => (a.trimmed(text), b.trimmed(text), c.trimmed(text), d, e),
             _ => {
                 problems.push(
                     Problem::error(
@@ -59,9 +156,12 @@ pub fn read_long(
                             LONG_HEADER.join(",")
                         ),
                     )
-                    .at(span(row.range), "too few fields; this row was not read"),
+                    .at(
+                        span(row.range.clone()),
+                        "too few fields; this row was not read",
+                    ),
                 );
-                continue;
+                return;
             }
         };
         let mut ok = true;
@@ -78,77 +178,118 @@ pub fn read_long(
         };
         if indicator.0.is_empty() {
             problems.push(empty_key("indicator", span(indicator.1.clone())));
-            continue;
+            return;
         }
-        let Some(spec) = schema.indicators.get(indicator.0.as_ref()) else {
-            match unknown_index.get(indicator.0.as_ref()) {
-                Some(&i) => {
-                    if let Some(u) = unknown.get_mut(i) {
+        let slot = self.names.get(indicator.0.as_ref()).copied();
+        let known = match slot {
+            Some(Slot::Known(i)) => self.known.get_mut(i),
+            _ => None,
+        };
+        let Some(known) = known else {
+            // The row still names an entity of the data: `--entity all` checks it.
+            if ok {
+                self.entity(&entity.0, partial);
+            }
+            match slot {
+                Some(Slot::Unknown(i)) => {
+                    if let Some(u) = self.unknown.get_mut(i) {
                         u.rows += 1;
                     }
                 }
-                None => {
-                    unknown_index.insert(indicator.0.to_string(), unknown.len());
-                    unknown.push(Unknown {
+                _ => {
+                    self.names.insert(
+                        indicator.0.as_ref().into(),
+                        Slot::Unknown(self.unknown.len()),
+                    );
+                    self.unknown.push(Unknown {
                         name: indicator.0.to_string(),
                         first: span(indicator.1.clone()),
                         rows: 1,
                     });
                 }
             }
-            continue;
+            return;
         };
-        let owner = format!("`{}`", indicator.0);
+        let spec = known.spec;
+        let (value, unit) = (value_field.trimmed(text), unit_field.trimmed(text));
         let value_span = span(value.1.clone());
-        let cell_value = match resolve_unit(&unit.0, span(unit.1.clone()), &spec.unit, &owner) {
-            Ok(from) => read_value(&value.0, value_span, &from, &spec.unit),
-            Err(problem) => {
-                problems.push(*problem);
-                ok = false;
-                // Still check the value itself, so that both mistakes show at once.
-                read_value(&value.0, value_span, &spec.unit, &spec.unit)
+        let written = unit.0.as_ref();
+        let cached = known
+            .units
+            .iter()
+            .find(|(w, _)| w == written)
+            .map(|(_, u)| u);
+        let cell_value = match cached {
+            Some(conversion) => conversion.read(&value.0, value_span),
+            None => {
+                let owner = format!("`{}`", indicator.0);
+                match resolve_unit(written, span(unit.1.clone()), &spec.unit, &owner) {
+                    Ok(from) => {
+                        let conversion = Conversion::new(&from, &spec.unit);
+                        let read = conversion.read(&value.0, value_span);
+                        known.units.push((written.to_string(), conversion));
+                        read
+                    }
+                    Err(problem) => {
+                        problems.push(*problem);
+                        ok = false;
+                        // Still check the value itself, so that both mistakes show at once.
+                        read_value(&value.0, value_span, &spec.unit, &spec.unit)
+                    }
+                }
             }
         };
+        let slot = known.slot;
         let cell_value = match cell_value {
             Ok(v) => v,
             Err(problem) => {
                 problems.push(*problem);
-                continue;
+                return;
             }
         };
         let Some(year_value) = year_value else {
-            continue;
+            return;
         };
         if !ok {
-            continue;
+            return;
         }
-        let key = ObservationKey {
-            entity: entity.0.into_owned(),
-            year: year_value,
-            indicator: indicator.0.into_owned(),
-        };
-        let cell = Cell {
-            value: cell_value,
-            span: value_span,
-        };
-        store(submission, key, cell, Some(&spec.unit), problems);
+        let entity = self.entity(&entity.0, partial);
+        let index = entity as usize;
+        if partial.obs.len() <= index {
+            partial.obs.resize_with(index + 1, Vec::new);
+        }
+        if let Some(cells) = partial.obs.get_mut(index) {
+            cells.push(Obs {
+                indicator: slot,
+                year: year_value,
+                cell: Cell {
+                    value: cell_value,
+                    span: value_span,
+                },
+            });
+        }
     }
 
-    for u in unknown {
-        let mut problem = Problem::warning(
-            "unknown-indicator",
-            format!("indicator `{}` is not used by any rule", u.name),
-        )
-        .at(u.first, "unknown indicator");
-        if let Some(close) = did_you_mean(&u.name, schema.indicators.keys().map(String::as_str)) {
-            problem = problem.help(format!("did you mean `{close}`?"));
+    /// One warning per indicator the rules do not know.
+    pub fn finish(self, problems: &mut Vec<Problem>) {
+        for u in self.unknown {
+            let mut problem = Problem::warning(
+                "unknown-indicator",
+                format!("indicator `{}` is not used by any rule", u.name),
+            )
+            .at(u.first, "unknown indicator");
+            if let Some(close) =
+                did_you_mean(&u.name, self.schema.indicators.keys().map(String::as_str))
+            {
+                problem = problem.help(format!("did you mean `{close}`?"));
+            }
+            let rows = if u.rows == 1 {
+                "1 row carries it; it was not read".to_string()
+            } else {
+                format!("{} rows carry it; they were not read", u.rows)
+            };
+            problems.push(problem.note(rows));
         }
-        let rows = if u.rows == 1 {
-            "1 row carries it; it was not read".to_string()
-        } else {
-            format!("{} rows carry it; they were not read", u.rows)
-        };
-        problems.push(problem.note(rows));
     }
 }
 
@@ -160,6 +301,20 @@ fn empty_key(what: &str, span: Span) -> Problem {
 
 /// A year between `FIRST_YEAR` and `LAST_YEAR`, or the message saying why not.
 pub fn parse_year(text: &str) -> Result<i32, String> {
+    if let [
+        a @ b'0'..=b'9',
+        b @ b'0'..=b'9',
+        c @ b'0'..=b'9',
+        d @ b'0'..=b'9',
+    ] = text.as_bytes()
+    {
+        let year = [a, b, c, d]
+            .iter()
+            .fold(0, |y, &&digit| y * 10 + i32::from(digit - b'0'));
+        if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return Ok(year);
+        }
+    }
     if text.is_empty() {
         return Err("the year is empty".to_string());
     }
@@ -181,43 +336,6 @@ pub fn bad_year(message: String, span: Span) -> Problem {
     Problem::error("bad-year", message)
         .at(span, "year expected here")
         .help("write the year as four digits, e.g. `2025`; this row was not read")
-}
-
-/// Adds an observation; a repeat keeps the first and is a warning if identical,
-/// an error if the values differ.
-pub fn store(
-    submission: &mut Submission,
-    key: ObservationKey,
-    cell: Cell,
-    unit: Option<&crate::units::Unit>,
-    problems: &mut Vec<Problem>,
-) {
-    match submission.observations.entry(key) {
-        Entry::Vacant(slot) => {
-            slot.insert(cell);
-        }
-        Entry::Occupied(slot) => {
-            let first = slot.get();
-            let key = slot.key();
-            let what = format!("`{}` {} of `{}`", key.indicator, key.year, key.entity);
-            let problem = if first.value == cell.value {
-                Problem::warning("duplicate-row", format!("{what} is given twice"))
-                    .at(cell.span, "repeated here")
-                    .also(first.span, "first given here")
-                    .help("remove the repeated row")
-            } else {
-                let shown = show(&first.value, unit);
-                Problem::error(
-                    "conflicting-duplicate",
-                    format!("{what} is given twice with different values"),
-                )
-                .at(cell.span, format!("given as {}", show(&cell.value, unit)))
-                .also(first.span, format!("first given as {shown}"))
-                .help("keep only the right value; until then the first is used")
-            };
-            problems.push(problem);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,23 +3,35 @@
 //! A reader never guesses. A value it cannot read is a `Problem` at its cell
 //! (and the cell is left out); the evaluator then sees it as missing.
 
+pub mod aggregate;
 mod csv;
 pub mod encoding;
 mod long;
+mod read;
 mod records;
+mod regions;
+pub mod store;
 pub mod value;
 
 use crate::diagnostic::Problem;
 use crate::source::{FileId, Sources, Span};
 use crate::units::Unit;
+use aggregate::{Acc, StreamSpec};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
+use store::{EntityId, IndicatorId, Interner, Observations};
+
+pub use read::{Partial, Prepared, ReadOptions, absorb, prepare, read_prepared};
 
 /// What the rules declare, so that readers can convert units and name unknown indicators.
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
     pub indicators: BTreeMap<String, IndicatorSpec>,
     pub tables: BTreeMap<String, TableSpec>,
+    /// Tables whose aggregates are all computed while reading (see `aggregate`):
+    /// their rows are folded into these and never stored. A table absent here is stored.
+    pub streams: BTreeMap<String, Vec<StreamSpec>>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +62,7 @@ pub struct Cell {
     pub span: Span,
 }
 
+/// An observation's key, as `observations()` hands them out.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObservationKey {
     pub entity: String,
@@ -72,58 +85,169 @@ pub struct Table {
     pub records: Vec<Record>,
 }
 
+/// A streamed table: per entity and year that has rows, one accumulator per aggregate.
+#[derive(Debug, Default)]
+struct Streamed {
+    keys: Vec<Span>,
+    groups: HashMap<(EntityId, i32), Vec<Acc>>,
+}
+
 /// Everything read from all the data files of one run.
 #[derive(Debug, Default)]
 pub struct Submission {
-    pub observations: BTreeMap<ObservationKey, Cell>,
+    entities: Interner,
+    indicators: Interner,
+    observations: Observations,
+    /// Per entity: seen in long data, seen in a record table, latest year of its records.
+    in_long: Vec<bool>,
+    in_records: Vec<bool>,
+    record_horizon: Vec<Option<i32>>,
+    /// Record tables that are stored row by row (see `Schema::streams`).
     pub tables: BTreeMap<String, Table>,
+    streamed: BTreeMap<String, Streamed>,
+}
+
+/// An aggregate of a streamed table for one entity and year.
+pub enum StreamedValue<'a> {
+    /// The table is streamed and the entity has rows that year.
+    Rows(&'a Acc),
+    /// The table is streamed and the entity has no rows that year.
+    NoRows,
 }
 
 impl Submission {
+    pub fn entity_id(&self, entity: &str) -> Option<EntityId> {
+        self.entities.id(entity)
+    }
+
+    pub fn entity_name(&self, id: EntityId) -> &str {
+        self.entities.name(id)
+    }
+
+    pub fn indicator_id(&self, indicator: &str) -> Option<IndicatorId> {
+        self.indicators.id(indicator)
+    }
+
+    /// The cell of (entity, indicator, year) by number: the evaluator's lookup.
+    pub fn cell(&self, entity: EntityId, indicator: IndicatorId, year: i32) -> Option<&Cell> {
+        self.observations.get(entity, indicator, year)
+    }
+
     pub fn value(&self, entity: &str, year: i32, indicator: &str) -> Option<&Cell> {
-        // A borrowed lookup without allocating a key would need a custom Borrow;
-        // keys are small and this is not the hot path of a single county check.
-        self.observations.get(&ObservationKey {
-            entity: entity.to_string(),
-            year,
-            indicator: indicator.to_string(),
-        })
+        self.cell(self.entity_id(entity)?, self.indicator_id(indicator)?, year)
+    }
+
+    /// How many observations were read (empty cells included, repeats not).
+    pub fn observation_count(&self) -> usize {
+        self.observations.len()
+    }
+
+    /// One entity's observations, by indicator (in name order) and then year.
+    pub fn observations_of<'s>(
+        &'s self,
+        entity: &str,
+    ) -> impl Iterator<Item = (&'s str, i32, &'s Cell)> + 's {
+        let obs = self
+            .entity_id(entity)
+            .map_or(&[][..], |e| self.observations.of(e));
+        let mut out: Vec<(&str, i32, &Cell)> = obs
+            .iter()
+            .map(|o| (self.indicators.name(o.indicator), o.year, &o.cell))
+            .collect();
+        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        out.into_iter()
+    }
+
+    /// Every observation, by entity, year and indicator (names in byte order).
+    pub fn observations(&self) -> Vec<(ObservationKey, &Cell)> {
+        let mut out = Vec::with_capacity(self.observations.len());
+        for id in 0..self.entities.len() {
+            let entity = self.entities.name(id as EntityId);
+            for o in self.observations.of(id as EntityId) {
+                let key = ObservationKey {
+                    entity: entity.to_string(),
+                    year: o.year,
+                    indicator: self.indicators.name(o.indicator).to_string(),
+                };
+                out.push((key, &o.cell));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
     /// The latest year the entity reported anything for, empty cells included:
     /// a submission "stops" at this year.
     pub fn horizon(&self, entity: &str) -> Option<i32> {
-        let observed = self
-            .observations
-            .keys()
-            .filter(|k| k.entity == entity)
-            .map(|k| k.year)
-            .max();
-        let recorded = self
-            .tables
-            .values()
-            .flat_map(|t| t.records.iter())
-            .filter(|r| r.entity == entity)
-            .map(|r| r.year)
-            .max();
+        let id = self.entity_id(entity)?;
+        self.horizon_of(id)
+    }
+
+    pub fn horizon_of(&self, id: EntityId) -> Option<i32> {
+        let observed = self.observations.of(id).iter().map(|o| o.year).max();
+        let recorded = self.record_horizon.get(id as usize).copied().flatten();
         observed.max(recorded)
     }
 
     /// Every entity that appears in the data, sorted.
     pub fn entities(&self) -> Vec<String> {
-        let mut all: Vec<String> = self
-            .observations
-            .keys()
-            .map(|k| k.entity.clone())
-            .chain(
-                self.tables
-                    .values()
-                    .flat_map(|t| t.records.iter().map(|r| r.entity.clone())),
-            )
+        self.sorted_entities(|_| true)
+    }
+
+    /// The entities of the long (indicator) data, sorted; when there is none, those of
+    /// the record tables: the universe `--entity all` checks.
+    pub fn universe(&self) -> Vec<String> {
+        let long = self.sorted_entities(|i| self.in_long.get(i).copied().unwrap_or(false));
+        if !long.is_empty() {
+            return long;
+        }
+        self.sorted_entities(|i| self.in_records.get(i).copied().unwrap_or(false))
+    }
+
+    fn sorted_entities(&self, keep: impl Fn(usize) -> bool) -> Vec<String> {
+        let mut all: Vec<String> = (0..self.entities.len())
+            .filter(|&i| keep(i))
+            .map(|i| self.entities.name(i as EntityId).to_string())
             .collect();
         all.sort();
-        all.dedup();
         all
+    }
+
+    /// The aggregate named `key` of streamed `table`; `None` when the table is stored instead.
+    pub fn streamed(
+        &self,
+        table: &str,
+        key: Span,
+        entity: &str,
+        year: i32,
+    ) -> Option<StreamedValue<'_>> {
+        let streamed = self.streamed.get(table)?;
+        let slot = streamed.keys.iter().position(|k| *k == key)?;
+        let rows = self
+            .entity_id(entity)
+            .and_then(|e| streamed.groups.get(&(e, year)))
+            .and_then(|accs| accs.get(slot));
+        Some(rows.map_or(StreamedValue::NoRows, StreamedValue::Rows))
+    }
+
+    fn mark(&mut self, id: EntityId, long: bool, record_year: Option<i32>) {
+        let i = id as usize;
+        if self.in_long.len() <= i {
+            self.in_long.resize(i + 1, false);
+            self.in_records.resize(i + 1, false);
+            self.record_horizon.resize(i + 1, None);
+        }
+        if long && let Some(flag) = self.in_long.get_mut(i) {
+            *flag = true;
+        }
+        if let Some(year) = record_year {
+            if let Some(flag) = self.in_records.get_mut(i) {
+                *flag = true;
+            }
+            if let Some(h) = self.record_horizon.get_mut(i) {
+                *h = Some(h.map_or(year, |h| h.max(year)));
+            }
+        }
     }
 }
 
@@ -135,19 +259,10 @@ pub fn read_file(
     sources: &mut Sources,
     submission: &mut Submission,
 ) -> Vec<Problem> {
-    match std::fs::read(path) {
-        Ok(bytes) => read_bytes(
-            &path.display().to_string(),
-            &bytes,
-            schema,
-            sources,
-            submission,
-        ),
-        Err(err) => vec![Problem::error(
-            "unreadable-file",
-            format!("cannot read `{}`: {err}", path.display()),
-        )],
-    }
+    let options = ReadOptions::default();
+    let prepared = prepare(path, &options, sources);
+    let (partial, problems) = read_prepared(&prepared, schema, sources, &options, &|_| {});
+    absorb(submission, partial, schema, problems)
 }
 
 /// Reads a data file given as bytes; `name` is how it is shown (and which table a record CSV fills).
@@ -158,50 +273,10 @@ pub fn read_bytes(
     sources: &mut Sources,
     submission: &mut Submission,
 ) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let text = match encoding::decode(name, bytes) {
-        encoding::Decoded::Text { text, note } => {
-            let file = sources.add(name, lone_cr_to_lf(text));
-            if let Some(note) = note {
-                problems.push(note.at(Span::new(file, 0..0), "the whole file"));
-            }
-            file
-        }
-        encoding::Decoded::NotText {
-            shown,
-            offset,
-            problem,
-        } => {
-            let file = sources.add(name, shown);
-            let end = next_char_boundary(sources.text(file), offset);
-            problems.push(problem.at(Span::new(file, offset..end), "not text"));
-            return problems;
-        }
-    };
-    let file = text;
-    let text = sources.text(file);
-    read_text(name, file, text, schema, submission, &mut problems);
-    problems.sort_by_key(|p| p.primary.as_ref().map(|l| (l.span.start, l.span.end)));
-    problems
-}
-
-/// Old Mac line ends (`\r` alone) become `\n`, byte for byte, so that line numbers
-/// are right wherever the text is shown; `\r\n` is left as it is.
-fn lone_cr_to_lf(text: String) -> String {
-    if !text.contains('\r') {
-        return text;
-    }
-    let mut bytes = text.into_bytes();
-    let mut next_is_lf = false;
-    for b in bytes.iter_mut().rev() {
-        let is_lf = *b == b'\n';
-        if *b == b'\r' && !next_is_lf {
-            *b = b'\n';
-        }
-        next_is_lf = is_lf;
-    }
-    // Replacing one ASCII byte by another keeps the text valid UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let prepared = read::prepare_bytes(name, bytes, sources);
+    let options = ReadOptions::default();
+    let (partial, problems) = read_prepared(&prepared, schema, sources, &options, &|_| {});
+    absorb(submission, partial, schema, problems)
 }
 
 fn next_char_boundary(text: &str, offset: usize) -> usize {
@@ -227,79 +302,35 @@ pub fn read_text(
     submission: &mut Submission,
     problems: &mut Vec<Problem>,
 ) {
-    let mut tokenizer = csv::Tokenizer::new(text);
-    let mut header = Vec::new();
-    let mut issues = Vec::new();
-    let header_row = loop {
-        match tokenizer.next_row(&mut header, &mut issues) {
-            None => {
-                report_issues(file, &mut issues, problems);
-                problems.push(
-                    Problem::warning("empty-file", format!("`{name}` holds no data"))
-                        .at(Span::new(file, 0..text.len()), "no header and no rows"),
-                );
-                return;
-            }
-            Some(row) => {
-                report_issues(file, &mut issues, problems);
-                if !csv::is_blank(text, &header) {
-                    break row;
-                }
-            }
-        }
-    };
-    let names: Vec<std::borrow::Cow<'_, str>> = header.iter().map(|f| f.trimmed(text).0).collect();
-    let names: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
-    if long::is_long_header(&names) {
-        long::read_long(file, text, &mut tokenizer, schema, submission, problems);
-        return;
-    }
-    let table = table_name(name);
-    let looks_long = ["indicator", "value"]
-        .iter()
-        .all(|want| names.iter().any(|n| n.eq_ignore_ascii_case(want)));
-    if looks_long && !schema.tables.contains_key(&table) {
-        let rows = records::count_rows(file, text, &mut tokenizer, problems);
-        problems.push(
-            Problem::error(
-                "bad-header",
-                "the header looks like the long format but does not start with its five columns",
-            )
-            .at(Span::new(file, header_row.range), "this header")
-            .help(format!(
-                "write the header as `{}` (more columns may follow)",
-                long::LONG_HEADER.join(",")
-            ))
-            .note(records::rows_not_read(rows)),
-        );
-        return;
-    }
-    records::read_table(
-        file,
-        text,
-        &table,
-        &header,
-        &header_row,
-        &mut tokenizer,
-        schema,
-        submission,
-        problems,
-    );
+    let mut reader = read::Reader::new(name, file, schema);
+    reader.region(text, 0, true);
+    let (partial, found) = reader.finish(text.len());
+    let found = absorb(submission, partial, schema, found);
+    problems.extend(found);
 }
 
-/// Turns the tokenizer's quoting mistakes into problems, emptying `issues`.
-fn report_issues(file: FileId, issues: &mut Vec<csv::Issue>, problems: &mut Vec<Problem>) {
+/// Turns the tokenizer's quoting mistakes into problems, emptying `issues`;
+/// their ranges are relative to a region that starts at `base`.
+fn report_issues(
+    file: FileId,
+    base: usize,
+    issues: &mut Vec<csv::Issue>,
+    problems: &mut Vec<Problem>,
+) {
     for issue in issues.drain(..) {
         problems.push(match issue {
             csv::Issue::UnclosedQuote { at } => Problem::error(
                 "unclosed-quote",
                 "a quoted field is never closed: the rest of the file was read as one field",
             )
-            .at(Span::new(file, at..at + 1), "opened here")
+            .at(Span::new(file, base + at..base + at + 1), "opened here")
             .help("close the quote with `\"`; write a quote inside a quoted field as `\"\"`"),
             csv::Issue::TextAfterQuote { range } => {
                 Problem::error("bad-quote", "text after a closing quote; it was ignored")
-                    .at(Span::new(file, range), "after the closing quote")
+                    .at(
+                        Span::new(file, base + range.start..base + range.end),
+                        "after the closing quote",
+                    )
                     .help("quote the whole field, and write a quote inside it as `\"\"`")
             }
         });
@@ -365,7 +396,7 @@ mod tests {
         let text = " entity , year,indicator,value,unit,source\n犍为县,2025,gdp,1,,统计局\n";
         let problems = read_bytes("x.csv", text.as_bytes(), &schema, &mut sources, &mut sub);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(sub.observations.len(), 1);
+        assert_eq!(sub.observation_count(), 1);
     }
 
     #[test]

@@ -52,8 +52,50 @@ fn is_plain(s: &str) -> bool {
     digits(int) && frac.is_none_or(digits)
 }
 
+/// A plain decimal of at most 18 digits, read without the general parser:
+/// the same value, scale and sign as `Decimal::from_str_exact` gives.
+fn parse_short(s: &str) -> Option<Decimal> {
+    let bytes = s.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, bytes.get(1..)?),
+        Some(b'+') => (false, bytes.get(1..)?),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut count = 0;
+    let mut scale = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
+                scale = Some(digits.len() - i - 1);
+            }
+            _ => return None,
+        }
+    }
+    // A negative zero keeps its sign in `from_str_exact`; leave such rarities to it.
+    if count > 18 || (negative && mantissa == 0) {
+        return None;
+    }
+    let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
+    Decimal::try_from_i128_with_scale(
+        i128::from(if negative { -mantissa } else { mantissa }),
+        scale,
+    )
+    .ok()
+}
+
 /// Reads a plain decimal (already trimmed) exactly.
 pub fn parse_decimal(s: &str) -> Result<Decimal, NumberError> {
+    if let Some(d) = parse_short(s) {
+        return Ok(d);
+    }
     if is_plain(s) {
         let unsigned = s.strip_prefix('+').unwrap_or(s);
         return Decimal::from_str_exact(unsigned).map_err(|_| NumberError::OutOfRange);
@@ -193,31 +235,71 @@ pub fn parse_flag(s: &str) -> Option<bool> {
     }
 }
 
+/// How a cell in one unit becomes a value in another, worked out once per column or
+/// unit spelling rather than for every cell.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    from: Unit,
+    to: Unit,
+    flag: bool,
+    /// `None` when the value is kept as written (the same unit).
+    factor: Option<Decimal>,
+    /// The units convert, by a factor within range.
+    convertible: bool,
+}
+
+impl Conversion {
+    /// `from` must convert to `to`.
+    pub fn new(from: &Unit, to: &Unit) -> Conversion {
+        let factor = from.factor_to(to);
+        Conversion {
+            from: from.clone(),
+            to: to.clone(),
+            flag: to.dimension.is(Base::Flag),
+            convertible: factor.is_some(),
+            factor: factor.filter(|f| *f != Decimal::ONE),
+        }
+    }
+
+    /// Reads a cell (trimmed `text` at `span`); an empty cell is `Value::Empty`.
+    pub fn read(&self, text: &str, span: Span) -> Result<Value, Box<Problem>> {
+        if text.is_empty() {
+            return Ok(Value::Empty);
+        }
+        if self.flag {
+            return parse_flag(text).map(Value::Flag).ok_or_else(|| {
+                Box::new(
+                    Problem::error("bad-flag", format!("`{text}` is not a yes/no value"))
+                        .at(span, "expected true/false or 是/否")
+                        .help("a yes/no indicator takes `true`, `false`, `是` or `否`"),
+                )
+            });
+        }
+        let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
+        let converted = match self.factor {
+            None if self.convertible => Some(number),
+            None => None,
+            Some(factor) => number.checked_mul(factor).map(|v| v.normalize()),
+        };
+        converted.map(Value::Number).ok_or_else(|| {
+            Box::new(
+                Problem::error(
+                    "bad-number",
+                    format!(
+                        "`{text}` in `{}` is too large once converted to `{}`",
+                        self.from, self.to
+                    ),
+                )
+                .at(span, "out of range"),
+            )
+        })
+    }
+}
+
 /// Reads a cell (trimmed `text` at `span`) given in unit `from`, converted to `to`.
 /// `from` must convert to `to`. An empty cell is `Value::Empty`.
 pub fn read_value(text: &str, span: Span, from: &Unit, to: &Unit) -> Result<Value, Box<Problem>> {
-    if text.is_empty() {
-        return Ok(Value::Empty);
-    }
-    if to.dimension.is(Base::Flag) {
-        return parse_flag(text).map(Value::Flag).ok_or_else(|| {
-            Box::new(
-                Problem::error("bad-flag", format!("`{text}` is not a yes/no value"))
-                    .at(span, "expected true/false or 是/否")
-                    .help("a yes/no indicator takes `true`, `false`, `是` or `否`"),
-            )
-        });
-    }
-    let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
-    from.convert(number, to).map(Value::Number).ok_or_else(|| {
-        Box::new(
-            Problem::error(
-                "bad-number",
-                format!("`{text}` in `{from}` is too large once converted to `{to}`"),
-            )
-            .at(span, "out of range"),
-        )
-    })
+    Conversion::new(from, to).read(text, span)
 }
 
 /// The unit a cell's value is given in: `written` (trimmed, at `span`), or `expected`
@@ -326,6 +408,56 @@ mod tests {
             parse_decimal("86.10").map(|v| v.to_string()),
             Ok("86.10".into())
         );
+    }
+
+    #[test]
+    fn the_short_path_reads_exactly_what_the_general_one_does() {
+        let cases = [
+            "0",
+            "7",
+            "85",
+            "85.0",
+            "85.00",
+            "-0.4",
+            "+7",
+            "007",
+            "0.0001",
+            "400.00",
+            "123456789012345678",
+            "-123456789.012345678",
+            "1234567890123456789",
+            "-0",
+            "-0.00",
+            "1.",
+            ".5",
+            "1..2",
+            "1.2.3",
+            "+",
+            "-",
+            "",
+            "12a",
+            "1e5",
+        ];
+        for text in cases {
+            let general = if is_plain(text) {
+                Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text)).ok()
+            } else {
+                None
+            };
+            let short = parse_short(text);
+            if let Some(short) = short {
+                let general = general.expect("the short path reads only plain decimals");
+                assert_eq!(short, general, "{text}");
+                assert_eq!(short.scale(), general.scale(), "{text}");
+                assert_eq!(
+                    short.is_sign_negative(),
+                    general.is_sign_negative(),
+                    "{text}"
+                );
+                assert_eq!(short.to_string(), general.to_string(), "{text}");
+            }
+            assert_eq!(parse_decimal(text).ok(), general, "{text}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::data::Submission;
 use crate::diagnostic::Severity;
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{Attribute, CmpOp};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use value::{Ctx, Gap, TableIndex, Unknown, V, Val};
 
@@ -104,41 +105,135 @@ pub fn evaluate(
     sources: &Sources,
     entities: &[String],
 ) -> Vec<Finding> {
-    let tables = TableIndex::new(data);
-    let mut findings = Vec::new();
-    for entity in entities {
-        let horizon = data.horizon(entity);
-        for rule in &rules.rules {
-            for instance in &rule.instances {
-                let judge = Judge {
-                    rules,
-                    rule,
-                    instance,
-                    sources,
-                    ctx: Ctx {
-                        rules,
-                        data,
-                        tables: &tables,
-                        subject: entity,
-                        year: 0,
-                        iterated: None,
-                        row: None,
-                    },
-                };
+    evaluate_with(rules, data, sources, entities, &|_| {})
+}
+
+/// `evaluate`, telling `progress` how many entities are done as it goes. Entities are
+/// decided in parallel; the order of the findings does not depend on it.
+pub fn evaluate_with(
+    rules: &RuleSet,
+    data: &Submission,
+    sources: &Sources,
+    entities: &[String],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Finding> {
+    let tables = table_index(rules, data);
+    let per_entity: Vec<Vec<Finding>> = entities
+        .par_iter()
+        .map(|entity| {
+            let mut findings = Vec::new();
+            for_each_judge(rules, data, sources, &tables, entity, |judge, horizon| {
                 findings.extend(judge.all(horizon));
-            }
-        }
-    }
-    findings.sort_by(|a, b| {
+            });
+            progress(1);
+            findings
+        })
+        .collect();
+    let mut findings: Vec<Finding> = per_entity.into_iter().flatten().collect();
+    findings.par_sort_by(|a, b| {
         (&a.rule, &a.entity, a.year, &a.bound).cmp(&(&b.rule, &b.entity, b.year, &b.bound))
     });
     findings
 }
 
+/// An outcome without its words: what a line-per-finding output or a gate needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// Index into `RuleSet::rules`.
+    pub rule: usize,
+    /// Index into the rule's `instances` (one per bound indicator).
+    pub instance: usize,
+    /// Index into the entities evaluated.
+    pub entity: usize,
+    pub year: i32,
+    pub outcome: Outcome,
+}
+
+/// The outcomes `evaluate` would give, without building their messages: the fast path
+/// for a province of entities. In the order of `entities`, then rules, instances and years.
+pub fn verdicts(
+    rules: &RuleSet,
+    data: &Submission,
+    sources: &Sources,
+    entities: &[String],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Verdict> {
+    let tables = table_index(rules, data);
+    let per_entity: Vec<Vec<Verdict>> = entities
+        .par_iter()
+        .enumerate()
+        .map(|(index, entity)| {
+            let mut out = Vec::new();
+            for_each_judge(rules, data, sources, &tables, entity, |judge, horizon| {
+                for (year, outcome) in judge.outcomes(horizon) {
+                    out.push(Verdict {
+                        rule: judge.rule_index,
+                        instance: judge.instance_index,
+                        entity: index,
+                        year,
+                        outcome,
+                    });
+                }
+            });
+            progress(1);
+            out
+        })
+        .collect();
+    per_entity.into_iter().flatten().collect()
+}
+
+fn table_index<'a>(rules: &'a RuleSet, data: &'a Submission) -> TableIndex<'a> {
+    TableIndex::new(data).complete(
+        rules
+            .tables
+            .values()
+            .filter(|t| t.complete)
+            .map(|t| t.id.as_str()),
+    )
+}
+
+/// Calls `f` with a judge for each rule and instance, for one entity.
+fn for_each_judge<'a>(
+    rules: &'a RuleSet,
+    data: &'a Submission,
+    sources: &'a Sources,
+    tables: &'a TableIndex<'a>,
+    entity: &'a str,
+    mut f: impl FnMut(&Judge<'a>, Option<i32>),
+) {
+    let subject_id = data.entity_id(entity);
+    let horizon = subject_id.and_then(|id| data.horizon_of(id));
+    for (rule_index, rule) in rules.rules.iter().enumerate() {
+        for (instance_index, instance) in rule.instances.iter().enumerate() {
+            let judge = Judge {
+                rules,
+                rule,
+                rule_index,
+                instance,
+                instance_index,
+                sources,
+                ctx: Ctx {
+                    rules,
+                    data,
+                    tables,
+                    subject: entity,
+                    subject_id,
+                    year: 0,
+                    iterated: None,
+                    row: None,
+                },
+            };
+            f(&judge, horizon);
+        }
+    }
+}
+
 struct Judge<'a> {
     rules: &'a RuleSet,
     rule: &'a RuleDef,
+    rule_index: usize,
     instance: &'a Instance,
+    instance_index: usize,
     sources: &'a Sources,
     ctx: Ctx<'a>,
 }
@@ -161,6 +256,57 @@ impl Judge<'_> {
             out.retain(|f| f.outcome == Outcome::Fail);
         }
         out
+    }
+
+    /// The (year, outcome) pairs `all` would give, without their words.
+    fn outcomes(&self, horizon: Option<i32>) -> Vec<(i32, Outcome)> {
+        let mut out = Vec::new();
+        match self.rule.schedule {
+            Schedule::By(deadline) => match horizon {
+                Some(last) if last < deadline => {
+                    let f = progress::judge(self, deadline, last);
+                    out.push((f.year, f.outcome));
+                }
+                _ => out.push((deadline, self.outcome(deadline))),
+            },
+            Schedule::Each(from, to) => {
+                let last = horizon.map_or(to, |h| h.min(to));
+                out.extend((from..=last).map(|year| (year, self.outcome(year))));
+            }
+        }
+        if self.rule.quality {
+            out.retain(|(_, o)| *o == Outcome::Fail);
+        }
+        out
+    }
+
+    /// The outcome `decide` gives at one year.
+    fn outcome(&self, year: i32) -> Outcome {
+        let ctx = self.ctx.at(year);
+        let check = &self.instance.check;
+        let holds = if let ExprKind::Compare {
+            op,
+            lhs,
+            rhs,
+            tolerance,
+        } = &check.kind
+        {
+            let t = match tolerance.as_deref().map(|t| ctx.number(t)) {
+                None => None,
+                Some(Ok((t, _))) => Some(t),
+                Some(Err(_)) => return Outcome::Missing,
+            };
+            match (ctx.eval(lhs), ctx.eval(rhs)) {
+                (Ok(l), Ok(r)) => value::compare(*op, l.v, r.v, t),
+                _ => return Outcome::Missing,
+            }
+        } else {
+            match ctx.eval(check) {
+                Ok(Val { v, .. }) => v == V::Bool(true),
+                Err(_) => return Outcome::Missing,
+            }
+        };
+        if holds { Outcome::Pass } else { Outcome::Fail }
     }
 
     /// The unit of what the check measures: the left side of a comparison.

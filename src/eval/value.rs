@@ -2,12 +2,14 @@
 
 use crate::check::RuleSet;
 use crate::check::model::*;
-use crate::data::{Record, Submission, Value};
+use crate::data::aggregate::Acc;
+use crate::data::store::EntityId;
+use crate::data::{Record, StreamedValue, Submission, Value};
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, CmpOp, LogicOp};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, MathematicalOps};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A value the check needed and did not get.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,6 +49,8 @@ pub type Res = Result<Val, Unknown>;
 pub struct TableIndex<'a> {
     /// table → entity → year → rows
     rows: BTreeMap<&'a str, BTreeMap<&'a str, BTreeMap<i32, Vec<&'a Record>>>>,
+    /// Tables declared `complete`: no rows means zero records, not a gap.
+    complete: BTreeSet<&'a str>,
 }
 
 impl<'a> TableIndex<'a> {
@@ -63,7 +67,16 @@ impl<'a> TableIndex<'a> {
                     .push(record);
             }
         }
-        TableIndex { rows }
+        TableIndex {
+            rows,
+            complete: BTreeSet::new(),
+        }
+    }
+
+    /// Marks the tables declared `complete`.
+    pub fn complete(mut self, tables: impl IntoIterator<Item = &'a str>) -> TableIndex<'a> {
+        self.complete.extend(tables);
+        self
     }
 
     fn rows(&self, table: &str, entity: &str, year: i32) -> Option<&Vec<&'a Record>> {
@@ -76,6 +89,8 @@ pub struct Ctx<'a> {
     pub data: &'a Submission,
     pub tables: &'a TableIndex<'a>,
     pub subject: &'a str,
+    /// The subject's number in `data`, looked up once per entity.
+    pub subject_id: Option<EntityId>,
     pub year: i32,
     /// The year an aggregate's element is read at, inside `sum(…)`, `product(…)`, ….
     pub iterated: Option<i32>,
@@ -116,6 +131,15 @@ impl<'a> Ctx<'a> {
         year.resolve_in(self.year, self.iterated)
     }
 
+    fn cell(&self, entity: &str, indicator: &str, year: i32) -> Option<&'a crate::data::Cell> {
+        let id = if std::ptr::eq(entity, self.subject) || entity == self.subject {
+            self.subject_id?
+        } else {
+            self.data.entity_id(entity)?
+        };
+        self.data.cell(id, self.data.indicator_id(indicator)?, year)
+    }
+
     /// One reported value; absent and empty cells are both gaps. The plan's own base
     /// value (`indicator x "…" % base 44`) stands in for its entity's base year when
     /// the data leaves that year out.
@@ -128,7 +152,7 @@ impl<'a> Ctx<'a> {
                 span,
             }])
         };
-        match self.data.value(entity, year, indicator) {
+        match self.cell(entity, indicator, year) {
             None => match self.rules.declared_base(indicator) {
                 Some((base_year, base))
                     if base_year == year && entity == self.rules.plan.entity =>
@@ -210,7 +234,13 @@ impl<'a> Ctx<'a> {
                 table,
                 column,
                 filter,
-            } => self.table(*function, table, column.as_deref(), filter.as_deref()),
+            } => self.table(
+                *function,
+                table,
+                column.as_deref(),
+                filter.as_deref(),
+                e.span,
+            ),
             ExprKind::Column(name) => {
                 let Some(row) = self.row else {
                     return Err(Unknown::Undefined(format!(
@@ -265,33 +295,7 @@ impl<'a> Ctx<'a> {
                 let (a, left) = self.number(l)?;
                 let (b, right) = self.number(r)?;
                 let span = left.or(right);
-                let value = match op {
-                    BinOp::Add => a.checked_add(b),
-                    BinOp::Sub => a.checked_sub(b),
-                    BinOp::Mul => a.checked_mul(b).map(|v| v.normalize()),
-                    BinOp::Div => {
-                        if b.is_zero() {
-                            return Err(Unknown::Undefined(format!(
-                                "division by zero in `{} / 0`",
-                                a
-                            )));
-                        }
-                        a.checked_div(b).map(|v| v.normalize())
-                    }
-                    BinOp::Pow => {
-                        // The checker admits only whole exponents written in the rule.
-                        let Some(exponent) = b.to_i64() else {
-                            return Err(overflow());
-                        };
-                        if a.is_zero() && exponent < 0 {
-                            return Err(Unknown::Undefined(format!(
-                                "0 raised to the power {exponent} is undefined"
-                            )));
-                        }
-                        a.checked_powi(exponent).map(|v| v.normalize())
-                    }
-                };
-                num(value.ok_or_else(overflow)?, span)
+                num(arithmetic(*op, a, b).map_err(Unknown::Undefined)?, span)
             }
             ExprKind::Compare {
                 op,
@@ -377,14 +381,29 @@ impl<'a> Ctx<'a> {
         table: &str,
         column: Option<&str>,
         filter: Option<&Expr>,
+        key: Span,
     ) -> Res {
-        let Some(rows) = self.tables.rows(table, self.subject, self.year) else {
-            return Err(Unknown::Missing(vec![Gap {
+        let complete = self.tables.complete.contains(table);
+        let no_rows = || {
+            Err(Unknown::Missing(vec![Gap {
                 entity: self.subject.to_string(),
                 what: table.to_string(),
                 year: self.year,
                 span: None,
-            }]));
+            }]))
+        };
+        match self.data.streamed(table, key, self.subject, self.year) {
+            Some(StreamedValue::Rows(acc)) => return self.folded(acc, function, table, column),
+            Some(StreamedValue::NoRows) if complete => {
+                return self.folded(&Acc::default(), function, table, column);
+            }
+            Some(StreamedValue::NoRows) => return no_rows(),
+            None => {}
+        }
+        let rows = match self.tables.rows(table, self.subject, self.year) {
+            Some(rows) => &rows[..],
+            None if complete => &[],
+            None => return no_rows(),
         };
         let mut values = Vec::new();
         let mut gaps = Vec::new();
@@ -472,6 +491,7 @@ pub fn constant(rules: &RuleSet, e: &Expr) -> Option<V> {
     let tables = TableIndex::default();
     let ctx = Ctx {
         rules,
+        subject_id: None,
         data: &nothing,
         tables: &tables,
         subject: &rules.plan.entity,
@@ -480,6 +500,79 @@ pub fn constant(rules: &RuleSet, e: &Expr) -> Option<V> {
         row: None,
     };
     ctx.eval(e).ok().map(|v| v.v)
+}
+
+impl Ctx<'_> {
+    /// The value of an aggregate folded while its table was read, as `table` would compute it.
+    fn folded(&self, acc: &Acc, function: Aggregate, table: &str, column: Option<&str>) -> Res {
+        if let Some(reason) = &acc.undefined {
+            return Err(Unknown::Undefined(reason.clone()));
+        }
+        if !acc.gaps.is_empty() {
+            return Err(Unknown::Missing(
+                acc.gaps
+                    .iter()
+                    .map(|g| Gap {
+                        entity: self.subject.to_string(),
+                        what: g.column.clone(),
+                        year: self.year,
+                        span: Some(g.span),
+                    })
+                    .collect(),
+            ));
+        }
+        let function = if column.is_none() {
+            Aggregate::Count
+        } else {
+            function
+        };
+        let value = match function {
+            Aggregate::Sum => acc.sum,
+            Aggregate::Count => Some(Decimal::from(acc.count)),
+            Aggregate::Avg if acc.count == 0 => None,
+            Aggregate::Avg => acc
+                .sum
+                .and_then(|s| s.checked_div(Decimal::from(acc.count)))
+                .map(|v| v.normalize()),
+            Aggregate::Min => acc.min,
+            Aggregate::Max => acc.max,
+            // Never folded: a product takes plain numbers, and every table column has a unit.
+            Aggregate::Product => None,
+        };
+        match value {
+            Some(value) => num(value, acc.span),
+            None if acc.count == 0 => Err(Unknown::Undefined(format!(
+                "no row of `{table}` matches, so its {} is undefined",
+                function.name()
+            ))),
+            None => Err(overflow()),
+        }
+    }
+}
+
+/// `a op b` in exact decimals; `Err` says why there is no answer.
+pub fn arithmetic(op: BinOp, a: Decimal, b: Decimal) -> Result<Decimal, String> {
+    let beyond = || "the result is beyond the range of exact decimals".to_string();
+    let value = match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        BinOp::Mul => a.checked_mul(b).map(|v| v.normalize()),
+        BinOp::Div => {
+            if b.is_zero() {
+                return Err(format!("division by zero in `{a} / 0`"));
+            }
+            a.checked_div(b).map(|v| v.normalize())
+        }
+        BinOp::Pow => {
+            // The checker admits only whole exponents written in the rule.
+            let exponent = b.to_i64().ok_or_else(beyond)?;
+            if a.is_zero() && exponent < 0 {
+                return Err(format!("0 raised to the power {exponent} is undefined"));
+            }
+            a.checked_powi(exponent).map(|v| v.normalize())
+        }
+    };
+    value.ok_or_else(beyond)
 }
 
 /// `None` when the aggregate of nothing is undefined (min, max, avg) or overflows.

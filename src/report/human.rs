@@ -31,13 +31,21 @@ fn emit(sources: &Sources, diagnostics: &[Diagnostic<FileId>], color: bool) -> S
     };
     let config = Config::default();
     for d in diagnostics {
+        // A file left on disk is shown through the few lines the labels touch.
+        let mut d = d.clone();
+        let mut labels: Vec<_> = d
+            .labels
+            .iter_mut()
+            .map(|l| (l.file_id, &mut l.range))
+            .collect();
+        let files = sources.excerpts(&mut labels);
         // A span outside its file would be a bug upstream; show the rest rather than nothing.
-        if term::emit_to_write_style(&mut buffer, &config, sources.files(), d).is_err() {
+        if term::emit_to_write_style(&mut buffer, &config, &files, &d).is_err() {
             let plain = Diagnostic {
                 labels: Vec::new(),
                 ..d.clone()
             };
-            let _ = term::emit_to_write_style(&mut buffer, &config, sources.files(), &plain);
+            let _ = term::emit_to_write_style(&mut buffer, &config, &files, &plain);
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()

@@ -1,14 +1,17 @@
 //! `--format json`: the contract of interfaces.md §3, plus a few extra fields.
 
-use super::Summary;
+use super::{Summary, by_entity};
 use crate::eval::{Finding, Outcome};
 use crate::source::{Location, Sources};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct Document<'a> {
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
+    /// The summary of each entity checked, by name.
+    entities: BTreeMap<&'a str, Summary>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +82,7 @@ pub fn render(findings: &[Finding], sources: &Sources) -> String {
             })
             .collect(),
         summary: Summary::of(findings),
+        entities: by_entity(findings),
     };
     // Serialising plain structs of strings and integers cannot fail.
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();

@@ -5,6 +5,7 @@ pub mod github;
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod jsonl;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
@@ -80,19 +81,22 @@ pub fn outcome_label(outcome: Outcome) -> &'static str {
 /// One line per entity: how many findings of each outcome, and how many problems at each
 /// severity (what `--fail-level` compares against).
 pub fn summary_lines(findings: &[Finding]) -> String {
-    let mut out = String::new();
-    for (entity, s) in by_entity(findings) {
-        let (mut notes, mut warnings, mut errors) = (0, 0, 0);
-        let problems = findings
-            .iter()
-            .filter(|f| f.entity == entity && f.outcome.is_problem());
-        for f in problems {
-            match f.severity {
-                Severity::Note => notes += 1,
-                Severity::Warning => warnings += 1,
-                Severity::Error => errors += 1,
-            }
+    // One pass, grouped by entity: a province has thousands of entities.
+    let mut per_entity: BTreeMap<&str, (Summary, [usize; 3])> = BTreeMap::new();
+    for f in findings {
+        let (summary, levels) = per_entity.entry(f.entity.as_str()).or_default();
+        *summary.slot(f.outcome) += 1;
+        if f.outcome.is_problem() {
+            let level = match f.severity {
+                Severity::Note => &mut levels[0],
+                Severity::Warning => &mut levels[1],
+                Severity::Error => &mut levels[2],
+            };
+            *level += 1;
         }
+    }
+    let mut out = String::new();
+    for (entity, (s, [notes, warnings, errors])) in per_entity {
         out.push_str(&format!(
             "{entity}: {} met, {} missed, {} missing, {} on track, {} at risk ({errors} at error level, {warnings} warning, {notes} note)\n",
             s.pass, s.fail, s.missing, s.on_track, s.at_risk

@@ -703,17 +703,19 @@ type Points = Vec<(i32, Decimal)>;
 fn yearly(data: &Submission, entity: &str, indicator: &str) -> (Points, Vec<(i32, bool)>) {
     let mut numbers = Vec::new();
     let mut flags = Vec::new();
-    // Keys sort by (entity, year, indicator): the years of one indicator come out in order.
-    for (key, cell) in &data.observations {
-        if key.entity != entity || key.indicator != indicator {
+    for (name, year, cell) in data.observations_of(entity) {
+        if name != indicator {
             continue;
         }
         match cell.value {
-            Value::Number(n) => numbers.push((key.year, n)),
-            Value::Flag(b) => flags.push((key.year, b)),
+            Value::Number(n) => numbers.push((year, n)),
+            Value::Flag(b) => flags.push((year, b)),
             Value::Empty | Value::Text(_) => {}
         }
     }
+    // The store keeps an entity's cells in its own order; charts read years left to right.
+    numbers.sort_by_key(|(year, _)| *year);
+    flags.sort_by_key(|(year, _)| *year);
     (numbers, flags)
 }
 
@@ -1043,6 +1045,7 @@ impl Charting<'_> {
     fn evaluated(&self, expr: &Expr, years: std::ops::RangeInclusive<i32>) -> Points {
         let ctx = Ctx {
             rules: self.input.rules,
+            subject_id: self.input.data.entity_id(self.input.entity),
             iterated: None,
             data: self.input.data,
             tables: &self.tables,
@@ -1155,7 +1158,8 @@ fn data_problems(input: &Input, findings: &[&Finding]) -> Vec<DataProblem> {
 
 /// The text of a cell, shortened: a span may cover a whole file (an encoding note).
 fn cell_text(sources: &Sources, span: Span) -> String {
-    let text = sources.slice(span);
+    // A large data file is not held in memory: read just this cell back.
+    let text = sources.excerpt(span);
     let line = text.lines().next().unwrap_or("");
     if line.chars().count() > 60 || line.len() < text.trim_end().len() {
         let short: String = line.chars().take(60).collect();

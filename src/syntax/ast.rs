@@ -77,6 +77,8 @@ pub struct Indicator {
 pub struct TableDecl {
     pub id: Name,
     pub name: Option<Name>,
+    /// `complete`: the table lists every record, so an entity-year without rows has none.
+    pub complete: Option<Span>,
     pub columns: Vec<Column>,
 }
 

@@ -475,11 +475,23 @@ impl<'s> Ctx<'s> {
             Err(nom::Err::Error(_)) => (i, None),
             Err(e) => return Err(e),
         };
+        let (i, complete) = match self.keyword(i, "complete") {
+            Ok((r, span)) => (r, Some(span)),
+            Err(_) => (i, None),
+        };
         let (mut i, _) = self.expect_symbol(i, "{", "`{` to open the table's columns")?;
         let mut columns = Vec::new();
         loop {
             if let Ok((rest, _)) = self.symbol(i, "}") {
-                return Ok((rest, TableDecl { id, name, columns }));
+                return Ok((
+                    rest,
+                    TableDecl {
+                        id,
+                        name,
+                        complete,
+                        columns,
+                    },
+                ));
             }
             let (r, name) = self.expect_ident(i, "a column name or `}`")?;
             let (r, kind) = self.unit_word(r, "the column's unit, or `text`")?;

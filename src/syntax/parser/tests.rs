@@ -208,3 +208,19 @@ fn items_carry_their_whole_span() {
     let span = file.items[0].span;
     assert_eq!(&text[span.range()], "rule a {\n  by 2025: x >= 1\n}");
 }
+
+#[test]
+fn a_table_may_be_declared_complete() {
+    let file = parse_ok(
+        "table enterprises complete { revenue 亿元 }\ntable parks \"园区\" { area km2 }\n",
+    );
+    let complete: Vec<bool> = file
+        .items
+        .iter()
+        .filter_map(|item| match &item.node {
+            Item::Table(t) => Some(t.complete.is_some()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(complete, [true, false]);
+}
