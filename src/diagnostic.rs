@@ -63,6 +63,13 @@ impl Problem {
         }
     }
 
+    pub fn remark(code: &'static str, message: impl Into<String>) -> Problem {
+        Problem {
+            severity: Severity::Note,
+            ..Problem::error(code, message)
+        }
+    }
+
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Problem {
         self.primary = Some(Label {
             span,

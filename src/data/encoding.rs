@@ -53,6 +53,15 @@ pub fn decode(name: &str, bytes: &[u8]) -> Decoded {
             if looks_like_broken_utf8(body) {
                 return not_text(name, body, bad, "is damaged UTF-8", "is not valid UTF-8");
             }
+            if !mostly_gb2312(body) {
+                return not_text(
+                    name,
+                    body,
+                    bad,
+                    "is neither UTF-8 nor the GBK that Chinese Excel writes (it looks like Latin-1 or Windows-1252)",
+                    "is valid in neither",
+                );
+            }
             match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body) {
                 Some(text) => Decoded::Text {
                     text: strip_bom(&text).to_string(),
@@ -74,6 +83,29 @@ pub fn decode(name: &str, bytes: &[u8]) -> Decoded {
             }
         }
     }
+}
+
+/// Whether the non-ASCII bytes pair up as GB2312 characters (both bytes 0xA1–0xFE), as the
+/// Chinese a statistics office writes does. Latin-1 text (`Jiànwéi`) also decodes as GBK,
+/// but into rare characters whose second byte is ASCII: that would be mojibake, so a file
+/// where more than a fifth of the pairs fall outside GB2312 is refused instead.
+fn mostly_gb2312(bytes: &[u8]) -> bool {
+    let (mut pairs, mut outside) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        if lead < 0x80 {
+            i += 1;
+            continue;
+        }
+        let trail = bytes.get(i + 1).copied().unwrap_or(0);
+        pairs += 1;
+        if !((0xA1..=0xFE).contains(&lead) && (0xA1..=0xFE).contains(&trail)) {
+            outside += 1;
+        }
+        // GB18030's four-byte forms (a digit as second byte) count as one unusual pair.
+        i += if trail.is_ascii_digit() { 4 } else { 2 };
+    }
+    outside * 5 <= pairs
 }
 
 fn strip_bom(text: &str) -> &str {

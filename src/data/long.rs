@@ -220,13 +220,13 @@ impl<'s> Long<'s> {
             .find(|(w, _)| w == written)
             .map(|(_, u)| u);
         let cell_value = match cached {
-            Some(conversion) => conversion.read(&value.0, value_span),
+            Some(conversion) => conversion.read(&value.0, value_span, problems),
             None => {
                 let owner = format!("`{}`", indicator.0);
                 match resolve_unit(written, span(unit.1.clone()), &spec.unit, &owner) {
                     Ok(from) => {
                         let conversion = Conversion::new(&from, &spec.unit);
-                        let read = conversion.read(&value.0, value_span);
+                        let read = conversion.read(&value.0, value_span, problems);
                         known.units.push((written.to_string(), conversion));
                         read
                     }
@@ -234,7 +234,7 @@ impl<'s> Long<'s> {
                         problems.push(*problem);
                         ok = false;
                         // Still check the value itself, so that both mistakes show at once.
-                        read_value(&value.0, value_span, &spec.unit, &spec.unit)
+                        read_value(&value.0, value_span, &spec.unit, &spec.unit, problems)
                     }
                 }
             }

@@ -427,6 +427,9 @@ pub struct Reader<'s> {
     issues: Vec<Issue>,
 }
 
+/// Longer lines are refused at once: no row of a statistics table comes near it.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 enum State<'s> {
     Header,
     Long(Box<long::Long<'s>>),
@@ -544,6 +547,28 @@ impl<'s> Reader<'s> {
     }
 
     fn row(&mut self, text: &str, base: usize, row: csv::Row) {
+        if row.range.len() > MAX_LINE_BYTES {
+            let at = base + row.range.start;
+            self.problems.push(
+                Problem::error(
+                    "line-too-long",
+                    format!(
+                        "a line of {} bytes, more than the limit of {MAX_LINE_BYTES}; it was not read",
+                        row.range.len()
+                    ),
+                )
+                .at(Span::new(self.file, at..at), "this line")
+                .help("a row of a statistics table is far shorter: is this the right file, exported as CSV?"),
+            );
+            if matches!(self.state, State::Header) {
+                // Without a header nothing after it can be read as columns.
+                self.state = State::Count {
+                    rows: 0,
+                    pending: Vec::new(),
+                };
+            }
+            return;
+        }
         let fields = &self.fields;
         match &mut self.state {
             State::Header => {

@@ -292,7 +292,7 @@ impl<'s> TableReader<'s> {
                 // A streamed row is dropped once folded, and a filter sees any text as a gap.
                 Plan::Text if streamed => Ok(Value::Text(String::new())),
                 Plan::Text => Ok(Value::Text(value.into_owned())),
-                Plan::Number(conversion) => conversion.read(&value, cell_span),
+                Plan::Number(conversion) => conversion.read(&value, cell_span, problems),
             };
             match read {
                 Ok(value) => {

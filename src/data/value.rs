@@ -261,8 +261,15 @@ impl Conversion {
         }
     }
 
-    /// Reads a cell (trimmed `text` at `span`); an empty cell is `Value::Empty`.
-    pub fn read(&self, text: &str, span: Span) -> Result<Value, Box<Problem>> {
+    /// Reads a cell (trimmed `text` at `span`); an empty cell is `Value::Empty`. A value
+    /// written in a way that can mean only one number (`85%` for a percentage, full-width
+    /// `８５`) is read, with a note in `notes` saying so.
+    pub fn read(
+        &self,
+        text: &str,
+        span: Span,
+        notes: &mut Vec<Problem>,
+    ) -> Result<Value, Box<Problem>> {
         if text.is_empty() {
             return Ok(Value::Empty);
         }
@@ -275,7 +282,20 @@ impl Conversion {
                 )
             });
         }
-        let number = parse_decimal(text).map_err(|e| Box::new(number_problem(&e, text, span)))?;
+        let number = match parse_decimal(text) {
+            Ok(number) => number,
+            Err(error) => match self.unambiguous(&error) {
+                Some((number, how)) => {
+                    notes.push(
+                        Problem::remark("read-leniently", format!("`{text}` was read as `{number}`"))
+                            .at(span, how)
+                            .help("write plain ASCII decimals, with the unit in the unit column, to avoid any doubt"),
+                    );
+                    number
+                }
+                None => return Err(Box::new(number_problem(&error, text, span))),
+            },
+        };
         let converted = match self.factor {
             None if self.convertible => Some(number),
             None => None,
@@ -296,10 +316,34 @@ impl Conversion {
     }
 }
 
+impl Conversion {
+    /// The one number a non-plain cell can mean, if there is only one: a trailing `%`
+    /// where the unit is a percentage, or full-width digits. Anything else is refused.
+    fn unambiguous(&self, error: &NumberError) -> Option<(Decimal, &'static str)> {
+        match error {
+            NumberError::Percent { plain } if self.from.dimension.is(Base::Percent) => Some((
+                parse_decimal(plain).ok()?,
+                "the `%` sign is the unit's, not the value's",
+            )),
+            NumberError::FullWidth { plain: Some(plain) } => Some((
+                parse_decimal(plain).ok()?,
+                "full-width digits read as ASCII digits",
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// Reads a cell (trimmed `text` at `span`) given in unit `from`, converted to `to`.
 /// `from` must convert to `to`. An empty cell is `Value::Empty`.
-pub fn read_value(text: &str, span: Span, from: &Unit, to: &Unit) -> Result<Value, Box<Problem>> {
-    Conversion::new(from, to).read(text, span)
+pub fn read_value(
+    text: &str,
+    span: Span,
+    from: &Unit,
+    to: &Unit,
+    notes: &mut Vec<Problem>,
+) -> Result<Value, Box<Problem>> {
+    Conversion::new(from, to).read(text, span, notes)
 }
 
 /// The unit a cell's value is given in: `written` (trimmed, at `span`), or `expected`
@@ -531,7 +575,32 @@ mod tests {
         let yuan = parse_unit("亿元").unwrap();
         let tiny = parse_unit("元").unwrap();
         let big = "79228162514264337593543950335";
-        assert!(read_value(big, span, &yuan, &tiny).is_err());
+        assert!(read_value(big, span, &yuan, &tiny, &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn only_unambiguous_spreadsheet_forms_are_read() {
+        let span = Span::new(0, 0..1);
+        let percent = parse_unit("%").unwrap();
+        let yi = parse_unit("亿元").unwrap();
+        let mut notes = Vec::new();
+        assert_eq!(
+            read_value("85%", span, &percent, &percent, &mut notes),
+            Ok(Value::Number(d("85")))
+        );
+        assert_eq!(
+            read_value("８５．５", span, &yi, &yi, &mut notes),
+            Ok(Value::Number(d("85.5")))
+        );
+        assert_eq!(notes.len(), 2);
+        // A % sign on a money value, thousands separators and formulas mean nothing certain.
+        for text in ["85%", "1,200", "=A1*2", "１，２００"] {
+            assert!(
+                read_value(text, span, &yi, &yi, &mut notes).is_err(),
+                "{text}"
+            );
+        }
+        assert_eq!(notes.len(), 2);
     }
 
     #[test]
@@ -555,7 +624,7 @@ mod tests {
         assert_eq!(resolve_unit("", span, &yi, "`gdp`").unwrap(), yi);
         let wan = resolve_unit("万元", span, &yi, "`gdp`").unwrap();
         assert_eq!(
-            read_value("1250000", span, &wan, &yi),
+            read_value("1250000", span, &wan, &yi, &mut Vec::new()),
             Ok(Value::Number(d("125")))
         );
         assert_eq!(

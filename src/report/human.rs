@@ -39,6 +39,7 @@ fn emit(sources: &Sources, diagnostics: &[Diagnostic<FileId>], color: bool) -> S
             .map(|l| (l.file_id, &mut l.range))
             .collect();
         let files = sources.excerpts(&mut labels);
+        fold_long_lines(&files, &mut d);
         // A span outside its file would be a bug upstream; show the rest rather than nothing.
         if term::emit_to_write_style(&mut buffer, &config, &files, &d).is_err() {
             let plain = Diagnostic {
@@ -49,6 +50,40 @@ fn emit(sources: &Sources, diagnostics: &[Diagnostic<FileId>], color: bool) -> S
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Lines longer than this are not printed: a 10 MB line would bury the message.
+const MAX_SHOWN_LINE: usize = 1000;
+
+/// Replaces each label on an over-long line by a note that says where it points.
+fn fold_long_lines<'f, F>(files: &'f F, d: &mut Diagnostic<FileId>)
+where
+    F: codespan_reporting::files::Files<'f, FileId = FileId>,
+{
+    let too_long = |file: FileId, at: usize| {
+        let line = files.line_index(file, at).ok()?;
+        let range = files.line_range(file, line).ok()?;
+        (range.len() > MAX_SHOWN_LINE)
+            .then(|| files.location(file, at).ok())
+            .flatten()
+    };
+    let mut notes = Vec::new();
+    d.labels
+        .retain(|label| match too_long(label.file_id, label.range.start) {
+            Some(location) => {
+                let name = files
+                    .name(label.file_id)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                notes.push(format!(
+                    "at {name}:{}:{}: {} (the line is too long to show)",
+                    location.line_number, location.column_number, label.message
+                ));
+                false
+            }
+            None => true,
+        });
+    d.notes.splice(0..0, notes);
 }
 
 pub fn problem_diagnostic(p: &Problem) -> Diagnostic<FileId> {
