@@ -1,6 +1,14 @@
 //! Deciding rules: one county against the Jianwei rule set, and a small province
 //! (generated here, deterministic) against R1–R13, with and without words.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use plancheck::check::RuleSet;
 use plancheck::data::{Submission, read_bytes};

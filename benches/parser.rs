@@ -1,5 +1,13 @@
 //! The rule language's front end: parsing, and parsing plus checking, of the real rule sets.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use plancheck::session::Session;
 use plancheck::syntax;

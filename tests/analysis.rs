@@ -1,6 +1,14 @@
 //! The analysis across rules: one fixture per kind of finding, one snapshot of what
 //! `plancheck lint` shows for it; and the real rule sets come out clean.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::analyze::analyze;
 use plancheck::report::human::render_problems;
 use plancheck::session::Session;

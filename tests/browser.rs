@@ -5,6 +5,14 @@
 //! the test fails in CI (`CI=true`) and is skipped with a notice elsewhere. Set
 //! `PLANCHECK_CHROMIUM` to use another binary.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::data::Value;
 use plancheck::session::Session;
 use std::collections::{BTreeMap, BTreeSet};

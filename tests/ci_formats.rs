@@ -4,6 +4,14 @@
 //! official schema, JUnit with an XML parser, workflow commands with the runner's unescaping,
 //! Markdown table rows by their cells.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::check::RuleSet;
 use plancheck::eval::{Finding, Outcome};
 use plancheck::report::{github, junit, markdown, sarif};

@@ -1,5 +1,13 @@
 //! The command as a person runs it: stdout, stderr and exit status, snapshotted.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 mod common;
 
 use common::run;

@@ -1,6 +1,14 @@
 //! `plancheck check` with report files (`--output-sarif FILE` and the like): what is written,
 //! that it is written whole or not at all, and that no input is ever written over.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

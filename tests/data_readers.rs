@@ -2,6 +2,14 @@
 //! small schema; the problems, rendered as a person sees them, and what was read
 //! are snapshotted as plain text.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::data::{IndicatorSpec, Schema, Submission, TableSpec, Value, read_bytes};
 use plancheck::source::{Sources, Span};
 use plancheck::units::parse_unit;

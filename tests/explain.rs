@@ -1,5 +1,13 @@
 //! `plancheck explain`: every check form of the rule sets in plain Chinese and English.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 mod common;
 
 use common::run;

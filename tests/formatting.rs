@@ -1,6 +1,14 @@
 //! `plancheck fmt`: the layout is one, is stable, keeps every comment and never
 //! changes what a rule file says; a broken file is shown, not touched.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::fmt::format_text;
 use plancheck::syntax::{ast::RuleFile, parse};
 use std::path::{Path, PathBuf};

@@ -3,6 +3,14 @@
 //! what a person sees (the diagnostics, the verdicts it led to, the exit status) is
 //! snapshotted; nothing may panic, hang or print the whole file back.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use std::path::Path;
 use std::process::Command;
 

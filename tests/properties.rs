@@ -1,5 +1,13 @@
 //! Properties that must hold for every input, not just the examples.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::eval::Outcome;
 use plancheck::session::{Entities, Session};
 use plancheck::units::parse_unit;

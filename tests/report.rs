@@ -1,6 +1,14 @@
 //! The supervisor's report over the examples: same input, same bytes, snapshotted;
 //! the CLI writes what the library renders; data is escaped; reader warnings are listed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::report::supervisor::{self, Lang, Report};
 use plancheck::report::{html, supervisor_md};
 use plancheck::session::{Entities, Session};

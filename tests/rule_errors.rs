@@ -1,6 +1,14 @@
 //! Every rule file in `tests/fixtures/rules/` is parsed and checked; what an
 //! author sees (the rendered diagnostics, without colour) is snapshotted.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::report::human::render_problems;
 use plancheck::session::Session;
 

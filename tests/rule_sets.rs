@@ -1,5 +1,13 @@
 //! Every rule set under `rules/` passes its own tests, and every one of its rules has a test.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::report::human::render_problems;
 use plancheck::ruletest;
 use plancheck::session::Session;

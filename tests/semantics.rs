@@ -1,6 +1,14 @@
 //! The verdicts at every boundary, decided through the library as the CLI does.
 //! Each case is small data against the real Jianwei rule set or a tiny rule.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
+
 use plancheck::eval::{Finding, Outcome};
 use plancheck::session::{Entities, Session};
 use std::path::PathBuf;

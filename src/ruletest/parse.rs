@@ -208,7 +208,7 @@ fn expectation(
     };
     let mut year = None;
     let mut indicator = None;
-    for &middle in &words[1..words.len() - 1] {
+    for &middle in words.get(1..words.len().saturating_sub(1)).unwrap_or(&[]) {
         if middle.1.chars().all(|c| c.is_ascii_digit()) && year.is_none() && indicator.is_none() {
             year = middle.1.parse::<i32>().ok();
         } else if indicator.is_none() {

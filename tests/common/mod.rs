@@ -1,4 +1,11 @@
 //! What every CLI test shows: the command, its exit status, stdout and stderr.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test stops at the first thing that is not as expected"
+)]
 // Each test crate uses part of this module.
 #![allow(dead_code)]
 
