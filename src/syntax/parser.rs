@@ -222,6 +222,23 @@ impl<'s> Ctx<'s> {
         take_while(|c| c == ' ' || c == '\t').parse(i)
     }
 
+    /// What `result` parsed, or a hard error saying what was `expected` at `at` (after white space):
+    /// once an item has committed to a form, a missing part is the author's mistake, not another form.
+    fn required<T>(
+        &self,
+        result: PResult<'s, T>,
+        at: &'s str,
+        expected: &'static str,
+    ) -> PResult<'s, T> {
+        match result {
+            Err(nom::Err::Error(_)) => {
+                let (at, ()) = self.ws(at)?;
+                fail(at, expected)
+            }
+            other => other,
+        }
+    }
+
     fn keyword(&self, i: &'s str, word: &'static str) -> PResult<'s, Span> {
         let (i, ()) = self.ws(i)?;
         if starts_with_word(i, word) {
@@ -245,13 +262,7 @@ impl<'s> Ctx<'s> {
         sym: &'static str,
         expected: &'static str,
     ) -> PResult<'s, Span> {
-        match self.symbol(i, sym) {
-            Ok(ok) => Ok(ok),
-            Err(_) => {
-                let (i, ()) = self.ws(i)?;
-                fail(i, expected)
-            }
-        }
+        self.required(self.symbol(i, sym), i, expected)
     }
 
     /// Either of two spellings of a symbol (ASCII and the full-width form Chinese authors type).
@@ -277,13 +288,7 @@ impl<'s> Ctx<'s> {
 
     /// A name that must be there.
     fn expect_ident(&self, i: &'s str, expected: &'static str) -> PResult<'s, Name> {
-        match self.ident(i) {
-            Ok(ok) => Ok(ok),
-            Err(_) => {
-                let (i, ()) = self.ws(i)?;
-                fail(i, expected)
-            }
-        }
+        self.required(self.ident(i), i, expected)
     }
 
     fn string(&self, i: &'s str) -> PResult<'s, Name> {
@@ -316,14 +321,7 @@ impl<'s> Ctx<'s> {
     }
 
     fn expect_string(&self, i: &'s str, expected: &'static str) -> PResult<'s, Name> {
-        match self.string(i) {
-            Ok(ok) => Ok(ok),
-            Err(nom::Err::Error(_)) => {
-                let (i, ()) = self.ws(i)?;
-                fail(i, expected)
-            }
-            Err(e) => Err(e),
-        }
+        self.required(self.string(i), i, expected)
     }
 
     /// An entity name: a bare name or a quoted one.
@@ -347,13 +345,11 @@ impl<'s> Ctx<'s> {
 
     fn year_range(&self, i: &'s str) -> PResult<'s, (Spanned<i32>, Spanned<i32>)> {
         let (i, from) = self.year(i)?;
-        let (i, _) = match self.symbol_any(i, &["..", "–", "—", "～", "~"]) {
-            Ok(ok) => ok,
-            Err(_) => {
-                let (at, ()) = self.ws(i)?;
-                return fail(at, "`..` between the first and last year");
-            }
-        };
+        let (i, _) = self.required(
+            self.symbol_any(i, &["..", "–", "—", "～", "~"]),
+            i,
+            "`..` between the first and last year",
+        )?;
         let (i, to) = self.year(i)?;
         Ok((i, (from, to)))
     }
@@ -440,13 +436,11 @@ impl<'s> Ctx<'s> {
         let (i, name) = self.expect_string(i, "the indicator's Chinese name in quotes")?;
         let (i, unit) = self.unit_word(i, "the indicator's unit such as `亿元` or `%`")?;
         let (i, base) = match self.keyword(i, "base") {
-            Ok((r, _)) => match self.decimal(r) {
-                Ok((r, v)) => (r, Some(v)),
-                Err(_) => {
-                    let (at, ()) = self.ws(r)?;
-                    return fail(at, "the base-year value after `base`");
-                }
-            },
+            Ok((r, _)) => {
+                let (r, v) =
+                    self.required(self.decimal(r), r, "the base-year value after `base`")?;
+                (r, Some(v))
+            }
             Err(_) => (i, None),
         };
         let (i, base_year) = match (&base, self.keyword(i, "in")) {
@@ -575,13 +569,7 @@ impl<'s> Ctx<'s> {
             return Ok((r, RuleField::Check(Check::By { year, expr })));
         }
         if let Ok((r, _)) = self.keyword(i, "each") {
-            let (r, _) = match self.keyword(r, "year") {
-                Ok(ok) => ok,
-                Err(_) => {
-                    let (at, ()) = self.ws(r)?;
-                    return fail(at, "`year` after `each`");
-                }
-            };
+            let (r, _) = self.required(self.keyword(r, "year"), r, "`year` after `each`")?;
             let (r, (from, to)) = self.year_range(r)?;
             let (r, over) = match self.symbol_any(r, &[",", "，"]) {
                 Ok((r2, _)) => {
@@ -609,31 +597,17 @@ impl<'s> Ctx<'s> {
     }
 
     fn colon(&self, i: &'s str) -> PResult<'s, Span> {
-        match self.symbol_any(i, &[":", "："]) {
-            Ok(ok) => Ok(ok),
-            Err(_) => {
-                let (at, ()) = self.ws(i)?;
-                fail(at, "`:` before the check")
-            }
-        }
+        self.required(self.symbol_any(i, &[":", "："]), i, "`:` before the check")
     }
 
     fn for_each(&self, i: &'s str) -> PResult<'s, ForEach> {
-        let (i, _) = match self.keyword(i, "each") {
-            Ok(ok) => ok,
-            Err(_) => {
-                let (at, ()) = self.ws(i)?;
-                return fail(at, "`each` (as in `each x in [a, b]`)");
-            }
-        };
+        let (i, _) = self.required(
+            self.keyword(i, "each"),
+            i,
+            "`each` (as in `each x in [a, b]`)",
+        )?;
         let (i, var) = self.expect_ident(i, "a variable name such as `x`")?;
-        let (i, _) = match self.keyword(i, "in") {
-            Ok(ok) => ok,
-            Err(_) => {
-                let (at, ()) = self.ws(i)?;
-                return fail(at, "`in` after the variable");
-            }
-        };
+        let (i, _) = self.required(self.keyword(i, "in"), i, "`in` after the variable")?;
         let (mut i, _) = self.expect_symbol(i, "[", "`[` to open the list of indicators")?;
         let mut indicators = Vec::new();
         loop {
@@ -654,18 +628,7 @@ impl<'s> Ctx<'s> {
     }
 
     fn expr(&self, i: &'s str) -> PResult<'s, Expr> {
-        let depth = self.depth.get() + 1;
-        if depth > MAX_DEPTH {
-            let (at, ()) = self.ws(i)?;
-            return fail(
-                at,
-                Cow::Owned(format!("an expression nested at most {MAX_DEPTH} deep")),
-            );
-        }
-        self.depth.set(depth);
-        let result = self.or_expr(i);
-        self.depth.set(depth - 1);
-        result
+        self.nested(i, Self::or_expr)
     }
 
     fn logic_chain(
@@ -874,13 +837,11 @@ impl<'s> Ctx<'s> {
         }
         if let Some(rest) = start.strip_prefix('(').or_else(|| start.strip_prefix('（')) {
             let (r, inner) = self.expr(rest)?;
-            let (r, _) = match self.symbol_any(r, &[")", "）"]) {
-                Ok(ok) => ok,
-                Err(_) => {
-                    let (at, ()) = self.ws(r)?;
-                    return fail(at, "`)` to close the parenthesis");
-                }
-            };
+            let (r, _) = self.required(
+                self.symbol_any(r, &[")", "）"]),
+                r,
+                "`)` to close the parenthesis",
+            )?;
             let mut inner = inner;
             inner.span = self.span(start, r);
             return Ok((r, inner));
