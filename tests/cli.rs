@@ -26,8 +26,12 @@ fn example(name: &str) -> Vec<String> {
 }
 
 fn check(example_name: &str, extra: &[&str]) -> String {
+    check_with("rules/jianwei", example_name, extra)
+}
+
+fn check_with(rules: &str, example_name: &str, extra: &[&str]) -> String {
     let files = example(example_name);
-    let mut args = vec!["check", "--rules", "rules/jianwei"];
+    let mut args = vec!["check", "--rules", rules];
     args.extend_from_slice(extra);
     args.extend(files.iter().map(String::as_str));
     run(&args)
@@ -158,22 +162,18 @@ fn lint_reports_rules_that_contradict_each_other() {
     insta::assert_snapshot!(run(&["lint", "tests/fixtures/analysis/contradictory.pcl"]));
 }
 
-fn check_national(extra: &[&str]) -> String {
-    let files = example("national-2025");
-    let mut args = vec!["check", "--rules", "rules/national"];
-    args.extend_from_slice(extra);
-    args.extend(files.iter().map(String::as_str));
-    run(&args)
-}
-
 #[test]
 fn national_2025_human() {
-    insta::assert_snapshot!(check_national(&[]));
+    insta::assert_snapshot!(check_with("rules/national", "national-2025", &[]));
 }
 
 #[test]
 fn national_2025_json() {
-    insta::assert_snapshot!(check_national(&["--format", "json"]));
+    insta::assert_snapshot!(check_with(
+        "rules/national",
+        "national-2025",
+        &["--format", "json"]
+    ));
 }
 
 #[test]
@@ -181,42 +181,33 @@ fn lint_accepts_the_national_rules() {
     insta::assert_snapshot!(run(&["lint", "rules/national"]));
 }
 
-/// A province at once: every county of the indicator data (not `REF`, not the
-/// enterprise-only `Z9`), one line per finding that needs attention, in entity, rule
-/// number and year order; `C3` has no enterprise, so R13 fails rather than goes missing.
-#[test]
-fn a_province_in_one_run_as_json_lines() {
-    insta::assert_snapshot!(run(&[
+/// `check` of the small province fixture, every entity, in `format`.
+fn province(format: &str) -> Vec<&str> {
+    vec![
         "check",
         "--rules",
         "benches/province",
         "--entity",
         "all",
         "--format",
-        "jsonl",
+        format,
         "tests/fixtures/cli/province/counties.csv",
         "tests/fixtures/cli/province/enterprises.csv",
-    ]));
+    ]
+}
+
+/// A province at once: every county of the indicator data (not `REF`, not the
+/// enterprise-only `Z9`), one line per finding that needs attention, in entity, rule
+/// number and year order; `C3` has no enterprise, so R13 fails rather than goes missing.
+#[test]
+fn a_province_in_one_run_as_json_lines() {
+    insta::assert_snapshot!(run(&province("jsonl")));
 }
 
 /// The JSON report of several entities carries each one's summary.
 #[test]
 fn json_summarises_each_entity() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args([
-            "check",
-            "--rules",
-            "benches/province",
-            "--entity",
-            "all",
-            "--format",
-            "json",
-            "tests/fixtures/cli/province/counties.csv",
-            "tests/fixtures/cli/province/enterprises.csv",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
+    let out = common::output(&province("json"), &[]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let entities = doc["entities"].as_object().expect("an entities object");
     assert_eq!(entities.keys().collect::<Vec<_>>(), ["C1", "C2", "C3"]);
@@ -232,23 +223,7 @@ fn json_summarises_each_entity() {
 #[test]
 fn the_output_is_the_same_on_one_thread_and_on_many() {
     let run_with = |threads: &str, format: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_plancheck"))
-            .args([
-                "check",
-                "--rules",
-                "benches/province",
-                "--entity",
-                "all",
-                "--format",
-                format,
-                "tests/fixtures/cli/province/counties.csv",
-                "tests/fixtures/cli/province/enterprises.csv",
-            ])
-            .env("RAYON_NUM_THREADS", threads)
-            .env("NO_COLOR", "1")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("the binary runs")
+        common::output(&province(format), &[("RAYON_NUM_THREADS", threads)])
     };
     for format in ["human", "json", "jsonl"] {
         let one = run_with("1", format);

@@ -12,16 +12,22 @@
 )]
 
 use std::path::Path;
-use std::process::Command;
+
+mod common;
 
 fn check(path: &Path) -> (Option<i32>, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(["check", "--rules", "rules/jianwei", "--format", "json"])
-        .arg(path)
-        .env("NO_COLOR", "1")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
+    let path = path.to_string_lossy();
+    let output = common::output(
+        &[
+            "check",
+            "--rules",
+            "rules/jianwei",
+            "--format",
+            "json",
+            &path,
+        ],
+        &[],
+    );
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -10,16 +10,27 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// The raw result of `plancheck ARGS` in `dir`, without colour, with `envs` set.
+pub fn output_in(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plancheck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .envs(envs.iter().copied())
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+/// The raw result of `plancheck ARGS` at the repository's root.
+pub fn output(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    output_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, envs)
+}
 
 /// Runs `plancheck ARGS` in `dir` without colour.
 pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_plancheck"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs");
+    let output = output_in(dir, args, &[]);
     let code = output.status.code().unwrap_or(-1);
     let shown = format!(
         "$ plancheck {}\nexit status: {code}\n--- stdout\n{}--- stderr\n{}",
