@@ -118,6 +118,28 @@ fn report_files_hold_what_each_format_prints() {
 }
 
 #[test]
+fn a_jsonl_stream_still_writes_the_report_files() {
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let sarif = out.path().join("plancheck.sarif").display().to_string();
+    let root = Path::new(ROOT);
+    let streamed = check(
+        root,
+        "rules/jianwei",
+        &missed(),
+        &["--format", "jsonl", "--output-sarif", &sarif],
+    );
+    assert_eq!(streamed.status.code(), Some(1), "{}", stderr(&streamed));
+    let alone = check(root, "rules/jianwei", &missed(), &["--format", "jsonl"]);
+    assert!(streamed.stdout == alone.stdout, "the stream is the same");
+    let printed = check(root, "rules/jianwei", &missed(), &["--format", "sarif"]);
+    let written = std::fs::read(&sarif).expect("the report was written");
+    assert!(
+        written == printed.stdout,
+        "the file differs from --format sarif"
+    );
+}
+
+#[test]
 fn every_run_prints_the_same_bytes() {
     let root = Path::new(ROOT);
     for format in ["sarif", "junit", "github", "markdown"] {

@@ -87,15 +87,39 @@ pub struct Args {
     color: Color,
 }
 
+/// The formats a report file can be written in: the whole report at once, unlike
+/// `human` (which interleaves data problems and colour) and `jsonl` (a stream).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Report {
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
+}
+
+impl Format {
+    fn report(self) -> Option<Report> {
+        match self {
+            Format::Json => Some(Report::Json),
+            Format::Sarif => Some(Report::Sarif),
+            Format::Junit => Some(Report::Junit),
+            Format::Github => Some(Report::Github),
+            Format::Markdown => Some(Report::Markdown),
+            Format::Human | Format::Jsonl => None,
+        }
+    }
+}
+
 impl Args {
     /// The report files asked for, each with its format and the flag that named it.
-    fn outputs(&self) -> Vec<(Format, &'static str, &Path)> {
+    fn outputs(&self) -> Vec<(Report, &'static str, &Path)> {
         [
-            (Format::Sarif, "--output-sarif", &self.output_sarif),
-            (Format::Junit, "--output-junit", &self.output_junit),
-            (Format::Json, "--output-json", &self.output_json),
-            (Format::Markdown, "--output-markdown", &self.output_markdown),
-            (Format::Github, "--output-github", &self.output_github),
+            (Report::Sarif, "--output-sarif", &self.output_sarif),
+            (Report::Junit, "--output-junit", &self.output_junit),
+            (Report::Json, "--output-json", &self.output_json),
+            (Report::Markdown, "--output-markdown", &self.output_markdown),
+            (Report::Github, "--output-github", &self.output_github),
         ]
         .into_iter()
         .filter_map(|(format, flag, path)| Some((format, flag, path.as_deref()?)))
@@ -105,22 +129,18 @@ impl Args {
 
 /// A machine-readable report; file names in it are relative to `base`, the working directory.
 fn render(
-    format: Format,
+    format: Report,
     findings: &[Finding],
     rules: &RuleSet,
     sources: &Sources,
     base: &Path,
 ) -> String {
     match format {
-        // Standard output builds its own, with colour and the data problems in line.
-        Format::Human => human::render_findings(findings, rules, sources, Default::default()),
-        Format::Json => json::render(findings, sources),
-        Format::Sarif => sarif::render(findings, rules, sources, base),
-        Format::Junit => junit::render(findings, rules, sources, base),
-        Format::Github => github::render(findings, rules, sources, base),
-        Format::Markdown => markdown::render(findings, rules, sources, base),
-        // Lines are written from verdicts, before any finding is built (see `run`).
-        Format::Jsonl => String::new(),
+        Report::Json => json::render(findings, sources),
+        Report::Sarif => sarif::render(findings, rules, sources, base),
+        Report::Junit => junit::render(findings, rules, sources, base),
+        Report::Github => github::render(findings, rules, sources, base),
+        Report::Markdown => markdown::render(findings, rules, sources, base),
     }
 }
 
@@ -167,31 +187,44 @@ pub fn run(args: Args) -> Status {
         return Status::Unreadable;
     }
     let failing = args.fail_level.severity();
-    if args.format == Format::Jsonl {
+    let findings = if args.format == Format::Jsonl {
         eprint!("{problems}");
         let verdicts = session.verdicts(&rules, &data, &entities, &bar);
         print!(
             "{}",
             jsonl::render(&verdicts, &rules, &entities, args.show_passes)
         );
-        let failed = verdicts.iter().any(|v| {
-            v.outcome.is_problem()
-                && rules
-                    .rules
-                    .get(v.rule)
-                    .is_some_and(|r| r.severity >= failing)
-        });
-        return if failed {
-            Status::Findings
-        } else {
-            Status::Clean
-        };
-    }
-    let findings = session.evaluate_with(&rules, &data, &entities, &bar);
+        if outputs.is_empty() {
+            let failed = verdicts.iter().any(|v| {
+                v.outcome.is_problem()
+                    && rules
+                        .rules
+                        .get(v.rule)
+                        .is_some_and(|r| r.severity >= failing)
+            });
+            return if failed {
+                Status::Findings
+            } else {
+                Status::Clean
+            };
+        }
+        // Report files cite the plan and the cells, which verdicts leave out to stay
+        // small; so a stream with report files beside it evaluates a second time.
+        session.evaluate_with(&rules, &data, &entities, &bar)
+    } else {
+        session.evaluate_with(&rules, &data, &entities, &bar)
+    };
     // Reports name files relative to where the job runs, which is where CI systems look them up.
     let base = std::env::current_dir().unwrap_or_default();
-    match args.format {
-        Format::Human => {
+    match args.format.report() {
+        Some(format) => {
+            eprint!("{problems}");
+            print!(
+                "{}",
+                render(format, &findings, &rules, &session.sources, &base)
+            );
+        }
+        None if args.format == Format::Human => {
             // Data problems come first, in the same stream as the findings, so they read in order.
             let options = human::Options {
                 color: stdout_color(args.color),
@@ -203,13 +236,8 @@ pub fn run(args: Args) -> Status {
                 human::render_findings(&findings, &rules, &session.sources, options)
             );
         }
-        format => {
-            eprint!("{problems}");
-            print!(
-                "{}",
-                render(format, &findings, &rules, &session.sources, &base)
-            );
-        }
+        // The stream was printed above.
+        None => {}
     }
     let files: Vec<(&Path, String)> = outputs
         .iter()
