@@ -2,14 +2,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use plancheck_fuzz_support::jianwei;
+use plancheck_fuzz_support::jianwei_schema;
 
 #[path = "../support.rs"]
 mod plancheck_fuzz_support;
 
 fuzz_target!(|bytes: &[u8]| {
-    let (mut session, rules) = jianwei();
-    let schema = rules.schema();
+    let mut sources = plancheck::source::Sources::new();
     let mut data = plancheck::data::Submission::default();
-    let _ = plancheck::data::read_bytes("enterprises.csv", bytes, &schema, &mut session.sources, &mut data);
+    let _ = plancheck::data::read_bytes("enterprises.csv", bytes, jianwei_schema(), &mut sources, &mut data);
 });
