@@ -196,3 +196,173 @@ fn a_file_that_is_not_utf8_is_left_as_it_is() {
     assert_eq!(code, 2);
     insta::assert_snapshot!(shown);
 }
+
+/// Rules built from the grammar rather than taken from the repository: every
+/// operator at every depth, with or without parentheses, so that the formatter's
+/// choice of where parentheses go is tested against the parser's precedence.
+mod generated {
+    use super::assert_formats_faithfully;
+    use proptest::prelude::*;
+
+    fn leaf() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (
+                0u32..100_000,
+                0u32..3,
+                prop::sample::select(vec!["", "%", "亿元", "万元", "个百分点", "家"])
+            )
+                .prop_map(|(n, scale, unit)| {
+                    let digits = n.to_string();
+                    let number = match scale as usize {
+                        s if s > 0 && digits.len() > s => {
+                            format!(
+                                "{}.{}",
+                                &digits[..digits.len() - s],
+                                &digits[digits.len() - s..]
+                            )
+                        }
+                        _ => digits,
+                    };
+                    format!("{number}{unit}")
+                }),
+            Just("true".to_string()),
+            Just("false".to_string()),
+            prop::sample::select(vec!["gdp", "x", "城镇化率", "rd_spending_growth"])
+                .prop_map(String::from),
+            (
+                prop::sample::select(vec!["gdp", "x"]),
+                prop::sample::select(vec![
+                    "[2025]",
+                    "[base]",
+                    "[year - 1]",
+                    "[year + 2]",
+                    "[2021..2025]",
+                    "[year - 4..year]"
+                ]),
+            )
+                .prop_map(|(name, at)| format!("{name}{at}")),
+            prop::sample::select(vec!["乐山市.gdp_growth", "乐山市.gdp[year - 1]"])
+                .prop_map(String::from),
+            prop::sample::select(vec![
+                "count(enterprises where revenue >= 100亿元)",
+                "sum(enterprises.revenue where name != \"甲\")",
+                "max(enterprises.revenue)",
+                "growth(gdp)",
+                "present(x)",
+                "whole(x)",
+            ])
+            .prop_map(String::from),
+        ]
+    }
+
+    fn wrapped(e: String, wrap: bool) -> String {
+        if wrap { format!("({e})") } else { e }
+    }
+
+    /// Arithmetic of any shape; `wrap` decides whether a compound is parenthesised,
+    /// so that both the needed and the needless parentheses occur.
+    fn arithmetic() -> impl Strategy<Value = String> {
+        leaf().prop_recursive(4, 24, 2, |inner| {
+            let compound = prop_oneof![
+                (
+                    inner.clone(),
+                    prop::sample::select(vec!["+", "-", "*", "/"]),
+                    inner.clone()
+                )
+                    .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+                (inner.clone(), 0u32..6).prop_map(|(a, n)| format!("{a} ^ {n}")),
+                inner.clone().prop_map(|a| format!("-{a}")),
+                prop::sample::select(vec!["sum", "avg", "product", "min"]).prop_flat_map(|f| {
+                    prop::sample::select(vec![
+                        "1 - x[2021..2025] / 100%",
+                        "gdp[2021..2025]",
+                        "x[2021..2025] * 2",
+                    ])
+                    .prop_map(move |arg| format!("{f}({arg})"))
+                }),
+            ];
+            (compound, any::<bool>()).prop_map(|(e, wrap)| wrapped(e, wrap))
+        })
+    }
+
+    /// A comparison, with or without a tolerance.
+    fn comparison() -> impl Strategy<Value = String> {
+        (
+            arithmetic(),
+            prop::sample::select(vec![">=", ">", "<=", "<", "==", "!=", "≥", "≤", "≠"]),
+            arithmetic(),
+            any::<bool>(),
+        )
+            .prop_map(|(a, op, b, tolerance)| {
+                let tolerance = if tolerance {
+                    " tolerance 1个百分点"
+                } else {
+                    ""
+                };
+                format!("{a} {op} {b}{tolerance}")
+            })
+    }
+
+    /// A check: comparisons joined by `and`, `or` and `not`, at any depth.
+    fn expr() -> impl Strategy<Value = String> {
+        let atom = prop_oneof![
+            4 => comparison(),
+            1 => prop::sample::select(vec!["present(x)", "whole(x)", "true", "false", "flag"]).prop_map(String::from),
+        ];
+        atom.prop_recursive(4, 24, 2, |inner| {
+            let compound = prop_oneof![
+                (
+                    inner.clone(),
+                    prop::sample::select(vec!["and", "or"]),
+                    inner.clone()
+                )
+                    .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+                inner.clone().prop_map(|a| format!("not {a}")),
+            ];
+            (compound, any::<bool>()).prop_map(|(e, wrap)| wrapped(e, wrap))
+        })
+    }
+
+    /// What authors do to the spaces: none, several, a line break before an operator.
+    fn layout(text: &str, choices: &[u8]) -> String {
+        let mut out = String::new();
+        for (i, piece) in text.split(' ').enumerate() {
+            if i > 0 {
+                out.push_str(
+                    match choices.get(i % choices.len().max(1)).copied().unwrap_or(0) % 4 {
+                        0 => " ",
+                        1 => "   ",
+                        2 => "\n        ",
+                        _ => "\t",
+                    },
+                );
+            }
+            out.push_str(piece);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Whatever its layout and parentheses, a rule formats to text that parses to the
+        /// same tree and formats to itself.
+        #[test]
+        fn formatting_then_parsing_gives_the_same_tree(
+            check in expr(),
+            each in any::<bool>(),
+            spaces in prop::collection::vec(any::<u8>(), 1..8),
+            comment in any::<bool>(),
+        ) {
+            let head = if each { "each year 2021..2025, each x in [gdp, 城镇化率]" } else { "by 2025" };
+            let note = if comment { "    # 按规划原文\n" } else { "" };
+            let text = format!(
+                "rule r-1 {{\n    cite §7 \"到2025年工业集中度提高到85%以上\"\n    expected\n{note}    {head}: {}\n}}\n",
+                layout(&check, &spaces)
+            );
+            let parsed = plancheck::syntax::parse(0, &text);
+            prop_assert!(parsed.errors.is_empty(), "the generator wrote a rule that does not parse:\n{text}\n{:#?}", parsed.errors);
+            assert_formats_faithfully(&text, &text);
+        }
+    }
+}

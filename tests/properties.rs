@@ -20,6 +20,11 @@ fn decimal() -> impl Strategy<Value = Decimal> {
 }
 
 fn decide(rule_check: &str, unit: &str, rows: &[(i32, String)]) -> Vec<(i32, Outcome)> {
+    decide_files(rule_check, unit, &[rows.to_vec()])
+}
+
+/// The findings for `rows`, submitted as one long CSV file per element of `files`.
+fn decide_files(rule_check: &str, unit: &str, files: &[Vec<(i32, String)>]) -> Vec<(i32, Outcome)> {
     let rules = format!(
         "plan \"p\" {{ entity 县 period 2021..2025 base 2020 }}\nindicator x \"指标\" {unit}\nrule r {{ cite §1 \"引文\" expected {rule_check} }}\n"
     );
@@ -27,19 +32,21 @@ fn decide(rule_check: &str, unit: &str, rows: &[(i32, String)]) -> Vec<(i32, Out
     let rule_set = session
         .check_rule_texts(vec![("r.pcl".to_string(), rules)])
         .expect("the rule checks");
-    let mut csv = String::from("entity,year,indicator,value,unit\n");
-    for (year, value) in rows {
-        csv.push_str(&format!("县,{year},x,{value},{unit}\n"));
-    }
     let mut data = plancheck::data::Submission::default();
-    let problems = plancheck::data::read_bytes(
-        "d.csv",
-        csv.as_bytes(),
-        &rule_set.schema(),
-        &mut session.sources,
-        &mut data,
-    );
-    assert!(problems.iter().all(|p| !p.is_error()), "{problems:#?}");
+    for (i, rows) in files.iter().enumerate() {
+        let mut csv = String::from("entity,year,indicator,value,unit\n");
+        for (year, value) in rows {
+            csv.push_str(&format!("县,{year},x,{value},{unit}\n"));
+        }
+        let problems = plancheck::data::read_bytes(
+            &format!("d{i}.csv"),
+            csv.as_bytes(),
+            &rule_set.schema(),
+            &mut session.sources,
+            &mut data,
+        );
+        assert!(problems.iter().all(|p| !p.is_error()), "{problems:#?}");
+    }
     let entities = session.entities(&Entities::Default, &rule_set, &data);
     session
         .evaluate(&rule_set, &data, &entities)
@@ -117,5 +124,19 @@ proptest! {
         }
         let check = "each year 2021..2025: x < x[year - 1]";
         prop_assert_eq!(decide(check, "亿元", &rows), decide(check, "亿元", &shuffled));
+    }
+
+    /// Nor on which file a row comes in, or the order the files are read in.
+    #[test]
+    fn order_of_files_does_not_matter(values in proptest::collection::vec(decimal(), 6), in_first in proptest::collection::vec(any::<bool>(), 6)) {
+        let rows: Vec<(i32, String)> = values.iter().zip(2020..).map(|(v, y)| (y, v.to_string())).collect();
+        let (first, second): (Vec<_>, Vec<_>) = rows.iter().cloned().zip(&in_first).partition(|(_, first)| **first);
+        let first: Vec<_> = first.into_iter().map(|(row, _)| row).collect();
+        let second: Vec<_> = second.into_iter().map(|(row, _)| row).collect();
+        for check in ["each year 2021..2025: x < x[year - 1]", "by 2025: sum(x[2021..2025]) >= 1000亿元"] {
+            let one_file = decide(check, "亿元", &rows);
+            prop_assert_eq!(&decide_files(check, "亿元", &[first.clone(), second.clone()]), &one_file);
+            prop_assert_eq!(&decide_files(check, "亿元", &[second.clone(), first.clone()]), &one_file);
+        }
     }
 }
