@@ -36,6 +36,7 @@ for target in "${targets[@]}"; do
     parse_rules|check_rules) cp rules/*/*.pcl tests/fixtures/rules/*.pcl "$corpus"/ 2>/dev/null || true ;;
     read_long_csv|read_record_csv) cp examples/*/*.csv tests/fixtures/data/*/* "$corpus"/ 2>/dev/null || true ;;
   esac
+  if [ -d "fuzz/seeds/$target" ]; then cp "fuzz/seeds/$target"/* "$corpus"/; fi
   log="fuzz/$target.log"
   cargo +nightly fuzz run --sanitizer "$sanitizer" --debug-assertions "$target" "$corpus" -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 "${run_limit[@]}" >"$log" 2>&1 || {
     echo "$target: FAILED (see $log and fuzz/artifacts/$target/)"

@@ -10,5 +10,6 @@ mod plancheck_fuzz_support;
 fuzz_target!(|bytes: &[u8]| {
     let mut sources = plancheck::source::Sources::new();
     let mut data = plancheck::data::Submission::default();
-    let _ = plancheck::data::read_bytes("data.csv", bytes, jianwei_schema(), &mut sources, &mut data);
+    let _ =
+        plancheck::data::read_bytes("data.csv", bytes, jianwei_schema(), &mut sources, &mut data);
 });
