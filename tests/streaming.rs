@@ -108,6 +108,7 @@ fn streamed_fixtures_read_as_in_memory_ones() {
             let streamed = ReadOptions {
                 keep_in_memory: 0,
                 block,
+                ..ReadOptions::default()
             };
             let got = read(std::slice::from_ref(&path), &schema, &streamed);
             assert_eq!(got, expected, "{} in blocks of {block}", path.display());
@@ -158,6 +159,7 @@ fn many_regions_read_as_one() {
         let streamed = ReadOptions {
             keep_in_memory: 0,
             block,
+            ..ReadOptions::default()
         };
         assert_eq!(
             read(&paths, &schema, &streamed),
@@ -342,4 +344,50 @@ fn verdicts_are_the_outcomes_of_the_findings() {
         from_verdicts.sort();
         assert_eq!(from_verdicts, from_findings, "{rules_path} on {files:?}");
     }
+}
+
+/// Past the row limit reading stops with an error at the row (streamed: at the first row of
+/// the region that crosses it), and the rows after it are counted, not kept.
+#[test]
+fn a_file_past_the_row_limit_stops_with_an_error() {
+    let schema = fixture_schema();
+    let dir = tempdir();
+    let mut text = String::from("entity,year,indicator,value,unit\n");
+    for i in 0..40 {
+        text.push_str(&format!("E{i:02},2025,gdp,{i},亿元\n"));
+    }
+    let path = write(&dir, "many.csv", &text);
+    let memory = ReadOptions {
+        keep_in_memory: u64::MAX,
+        max_rows: 30,
+        ..ReadOptions::default()
+    };
+    let (problems, dump) = read(std::slice::from_ref(&path), &schema, &memory);
+    insta::assert_snapshot!(problems.replace(&*dir.to_string_lossy(), "$DIR"));
+    assert_eq!(dump.lines().filter(|l| l.contains("gdp")).count(), 30);
+    for block in [64, 256] {
+        let streamed = ReadOptions {
+            keep_in_memory: 0,
+            block,
+            max_rows: 30,
+        };
+        let (problems, dump) = read(std::slice::from_ref(&path), &schema, &streamed);
+        assert!(problems.contains("error[too-many-rows]"), "{problems}");
+        assert!(problems.contains("data rows were not read"), "{problems}");
+        let kept = dump.lines().filter(|l| l.contains("gdp")).count();
+        assert!(
+            (1..=30).contains(&kept),
+            "{kept} rows kept in blocks of {block}"
+        );
+    }
+    let exactly = ReadOptions {
+        keep_in_memory: u64::MAX,
+        max_rows: 40,
+        ..ReadOptions::default()
+    };
+    let (problems, _) = read(std::slice::from_ref(&path), &schema, &exactly);
+    assert!(
+        !problems.contains("too-many-rows"),
+        "40 rows are within a limit of 40"
+    );
 }

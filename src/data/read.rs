@@ -27,6 +27,8 @@ pub struct ReadOptions {
     pub keep_in_memory: u64,
     /// Bytes read at a time from a streamed file (a region is at most about this long).
     pub block: usize,
+    /// Data rows read from one file before reading stops with `too-many-rows`.
+    pub max_rows: usize,
 }
 
 impl Default for ReadOptions {
@@ -34,6 +36,7 @@ impl Default for ReadOptions {
         ReadOptions {
             keep_in_memory: 8 << 20,
             block: super::regions::BLOCK,
+            max_rows: MAX_ROWS,
         }
     }
 }
@@ -237,6 +240,7 @@ pub fn read_prepared(
         How::Memory(file) => {
             let text = sources.text(*file);
             let mut reader = Reader::new(&prepared.name, *file, schema);
+            reader.max_rows = options.max_rows;
             reader.region(text, 0, true);
             progress(text.len() as u64);
             let (partial, mut problems) = reader.finish(text.len());
@@ -245,6 +249,7 @@ pub fn read_prepared(
         }
         How::Disk { file, path, skip } => {
             let mut reader = Reader::new(&prepared.name, *file, schema);
+            reader.max_rows = options.max_rows;
             let opened = std::fs::File::open(path).and_then(|mut f| {
                 f.seek(SeekFrom::Start(*skip))?;
                 Ok(f)
@@ -425,10 +430,20 @@ pub struct Reader<'s> {
     problems: Vec<Problem>,
     fields: Vec<Field>,
     issues: Vec<Issue>,
+    /// Data rows taken (by a fork: in its region).
+    rows: usize,
+    max_rows: usize,
+    /// Where a fork's first data row starts: where reading stops if its rows go past the limit.
+    first_row: Option<usize>,
 }
 
 /// Longer lines are refused at once: no row of a statistics table comes near it.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Rows of one file: far beyond any statistics submission (3,000 counties × 40 indicators ×
+/// 10 years is 1.2 million), and at about 50 bytes a kept value, 5 GB of memory at most,
+/// so an endless or mistaken file ends in a diagnostic rather than in the out-of-memory killer.
+pub const MAX_ROWS: usize = 100_000_000;
 
 enum State<'s> {
     Header,
@@ -452,6 +467,9 @@ impl<'s> Reader<'s> {
             problems: Vec::new(),
             fields: Vec::new(),
             issues: Vec::new(),
+            rows: 0,
+            max_rows: MAX_ROWS,
+            first_row: None,
         }
     }
 
@@ -476,11 +494,27 @@ impl<'s> Reader<'s> {
             problems: Vec::new(),
             fields: Vec::new(),
             issues: Vec::new(),
+            rows: 0,
+            // A fork cannot know the rows before its region: `join` holds the limit.
+            max_rows: usize::MAX,
+            first_row: None,
         })
     }
 
     /// Takes in what a fork read, as if this reader had read it next.
     fn join(&mut self, fork: Reader<'s>) {
+        if let State::Count { rows, .. } = &mut self.state {
+            *rows += fork.rows;
+            return;
+        }
+        if self.rows.saturating_add(fork.rows) > self.max_rows {
+            // The region that crosses the limit is left out whole: exit status 2 follows
+            // either way, and its first row is a place the reader can name exactly.
+            let at = fork.first_row.unwrap_or_default();
+            self.stop_reading(Span::new(self.file, at..at), fork.rows);
+            return;
+        }
+        self.rows += fork.rows;
         self.problems.extend(fork.problems);
         self.partial.append(fork.partial);
         if let (State::Long(mine), State::Long(theirs)) = (&mut self.state, fork.state) {
@@ -569,6 +603,15 @@ impl<'s> Reader<'s> {
             }
             return;
         }
+        if matches!(self.state, State::Long(_) | State::Table(_)) && !is_blank(text, &self.fields) {
+            let at = base + row.range.start;
+            self.first_row.get_or_insert(at);
+            self.rows += 1;
+            if self.rows > self.max_rows {
+                self.stop_reading(Span::new(self.file, at..base + row.range.end), 1);
+                return;
+            }
+        }
         let fields = &self.fields;
         match &mut self.state {
             State::Header => {
@@ -602,6 +645,23 @@ impl<'s> Reader<'s> {
                 }
             }
         }
+    }
+
+    /// Stops taking rows at `at`, past the limit; the `rows` from there on are only counted.
+    fn stop_reading(&mut self, at: Span, rows: usize) {
+        let problem = Problem::error(
+            "too-many-rows",
+            format!(
+                "`{}` has more than {} data rows; reading stopped here",
+                self.name, self.max_rows
+            ),
+        )
+        .at(at, "the rows from here on were not read")
+        .help("a submission is far smaller: is this the right file? A larger one can be split into files by year or by entity");
+        self.state = State::Count {
+            rows,
+            pending: vec![problem],
+        };
     }
 
     fn header(&mut self, text: &str, base: usize, row: csv::Row) -> State<'s> {
