@@ -70,7 +70,8 @@ fn parse_short(s: &str) -> Option<Decimal> {
     for (i, &b) in digits.iter().enumerate() {
         match b {
             b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i64::from(b - b'0');
+                // Nineteen nines pass the length test but not i64: the general parser takes them.
+                mantissa = mantissa.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
                 count += 1;
             }
             b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
