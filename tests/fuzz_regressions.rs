@@ -12,7 +12,7 @@
 
 use plancheck::report::human;
 use plancheck::session::Session;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn jianwei_schema() -> plancheck::data::Schema {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/jianwei");
@@ -37,7 +37,7 @@ fn read_as(name: &str, bytes: &[u8]) -> String {
 
 #[test]
 fn read_long_csv() {
-    insta::glob!("fixtures/fuzz/read_long_csv/*", |path: &Path| {
+    insta::glob!("fixtures/fuzz/read_long_csv/*", |path: &std::path::Path| {
         let bytes = std::fs::read(path).expect("a fixture");
         // Named by the file, so that a second crash does not rename the first one's snapshot.
         let name = path
