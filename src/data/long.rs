@@ -1,6 +1,6 @@
 //! The long format: `entity,year,indicator,value,unit`, one observation a row.
 
-use super::csv::{Field, Row, is_blank};
+use super::csv::{Field, Row};
 use super::read::Partial;
 use super::store::{EntityId, Obs};
 use super::value::{Conversion, read_value, resolve_unit};
@@ -137,9 +137,7 @@ impl<'s> Long<'s> {
         partial: &mut Partial,
         problems: &mut Vec<Problem>,
     ) {
-        if is_blank(text, fields) {
-            return;
-        }
+        // Blank rows never get here: `Reader::row` skips them.
         let file = self.file;
         let span =
             |range: std::ops::Range<usize>| Span::new(file, base + range.start..base + range.end);

@@ -603,7 +603,11 @@ impl<'s> Reader<'s> {
             }
             return;
         }
-        if matches!(self.state, State::Long(_) | State::Table(_)) && !is_blank(text, &self.fields) {
+        if matches!(self.state, State::Long(_) | State::Table(_)) {
+            // Blank rows are skipped here, once, for both readers.
+            if is_blank(text, &self.fields) {
+                return;
+            }
             let at = base + row.range.start;
             self.first_row.get_or_insert(at);
             self.rows += 1;

@@ -236,9 +236,7 @@ impl<'s> TableReader<'s> {
         partial: &mut Partial,
         problems: &mut Vec<Problem>,
     ) {
-        if is_blank(text, fields) {
-            return;
-        }
+        // Blank rows never get here: `Reader::row` skips them.
         let file = self.file;
         let span = |range: Range<usize>| Span::new(file, base + range.start..base + range.end);
         let width = self.width;
